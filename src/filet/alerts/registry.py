@@ -1,0 +1,79 @@
+"""The detector registry: the CLI, the API and the UI find detectors here.
+
+A detector declares its inputs (event tables), its thresholds (a frozen dataclass of
+cited defaults) and two pure functions: ``steps`` builds the SQL pipeline for a
+dialect, ``to_alerts`` turns the pipeline's rows into alerts. Built-in detectors and
+third-party ones (entry point group ``filet.detectors``) register the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+from importlib.metadata import entry_points
+from typing import Any
+
+from filet.alerts.alert import Alert
+from filet.alerts.thresholds import Thresholds
+from filet.engine.base import Engine, Step
+from filet.engine.dialects import Dialect
+
+BUILTIN_MODULES: tuple[str, ...] = ("filet.maritime.gaps",)
+ENTRY_POINT_GROUP = "filet.detectors"
+
+
+@dataclass(frozen=True)
+class Detector:
+    id: str
+    version: str
+    domain: str
+    title_fr: str
+    title_en: str
+    inputs: tuple[str, ...]
+    thresholds: type[Thresholds]
+    steps: Callable[[Any, Dialect], list[Step]]
+    to_alerts: Callable[[list[dict[str, Any]], Any], list[Alert]]
+
+    def run(self, engine: Engine, thresholds: Thresholds | None = None) -> list[Alert]:
+        """Run on ``engine``, whose event tables must already be registered."""
+        applied = thresholds if thresholds is not None else self.thresholds()
+        rows = engine.run(self.steps(applied, engine.dialect))
+        return self.to_alerts(rows, applied)
+
+
+_REGISTRY: dict[str, Detector] = {}
+_loaded = False
+
+
+def register(detector: Detector) -> Detector:
+    existing = _REGISTRY.get(detector.id)
+    if existing is not None and existing is not detector:
+        raise ValueError(f"two detectors claim the id {detector.id!r}")
+    _REGISTRY[detector.id] = detector
+    return detector
+
+
+def _load() -> None:
+    global _loaded
+    if _loaded:
+        return
+    for module in BUILTIN_MODULES:
+        import_module(module)
+    for entry_point in entry_points(group=ENTRY_POINT_GROUP):
+        register(entry_point.load())
+    _loaded = True
+
+
+def all_detectors() -> list[Detector]:
+    _load()
+    return sorted(_REGISTRY.values(), key=lambda detector: detector.id)
+
+
+def get_detector(detector_id: str) -> Detector:
+    _load()
+    try:
+        return _REGISTRY[detector_id]
+    except KeyError:
+        known = ", ".join(sorted(_REGISTRY))
+        raise KeyError(f"unknown detector {detector_id!r}; known: {known}") from None

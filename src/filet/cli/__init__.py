@@ -1,0 +1,21 @@
+"""The ``filet`` command line."""
+
+from __future__ import annotations
+
+import typer
+
+from filet.cli import alerts, demo, detect, entity, export, ingest, quarantine, scan, workspace_cmds
+
+app = typer.Typer(
+    name="filet",
+    help="Filet: le coup de filet des données / data tools for counter-narcotics services.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+for module in (workspace_cmds, ingest, quarantine, detect, alerts, entity, export, scan, demo):
+    module.register(app)
+
+
+def main() -> None:
+    app()

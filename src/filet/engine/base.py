@@ -1,0 +1,59 @@
+"""The analytics engine contract: run a pipeline of SQL steps over event tables.
+
+Detectors never talk to DuckDB or Spark directly. They return a list of ``Step``
+(SQL written once, in DuckDB's dialect, plus the name of the table it produces) and
+an ``Engine`` runs them: DuckDB embedded by default, Spark at cluster scale. This is
+how the same detector code runs on both (see ``docs/engine.md``).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from filet.engine.dialects import Dialect
+
+
+@dataclass(frozen=True)
+class Step:
+    """One SQL statement whose result is visible to later steps as ``output_table``."""
+
+    sql: str
+    output_table: str
+
+
+class Engine(ABC):
+    """Runs steps on one backend. Subclasses hold no detector logic."""
+
+    dialect: Dialect
+
+    @abstractmethod
+    def register_parquet(self, table: str, folder: Path) -> None:
+        """Make the Parquet files of ``folder`` queryable as ``table``."""
+
+    @abstractmethod
+    def _materialize(self, sql: str, output_table: str) -> None:
+        """Run ``sql`` (already in this engine's dialect) as a view or temporary table."""
+
+    @abstractmethod
+    def _fetch(self, table: str) -> list[dict[str, Any]]:
+        """All rows of ``table`` as dictionaries of Python values."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def run(self, steps: list[Step]) -> list[dict[str, Any]]:
+        """Run the steps in order and return the rows of the last one."""
+        if not steps:
+            raise ValueError("a pipeline needs at least one step")
+        for step in steps:
+            self._materialize(self.dialect.translate(step.sql), step.output_table)
+        return self._fetch(steps[-1].output_table)
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,89 @@
+"""Every run-time setting of Filet, in one table.
+
+Each setting is read from an environment variable (``FILET_`` + upper-cased name)
+so that a deployment is configured without editing files; the table doubles as the
+reference documentation (``docs/settings.md`` is checked against it by the tests).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+    @property
+    def env_var(self) -> str:
+        return "FILET_" + self.name.upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "home",
+        "filet-workspace",
+        "Workspace folder: the SQLite application database, the Parquet event tables and "
+        "the ingest checkpoints live here.",
+    ),
+    Setting(
+        "database_url",
+        "",
+        "SQLAlchemy URL of the application database. Empty means SQLite in the workspace "
+        "(sqlite:///HOME/filet.db); use postgresql+psycopg://user@host/db in production.",
+    ),
+    Setting(
+        "engine",
+        "duckdb",
+        "Analytics engine that runs the detectors: duckdb (embedded) or spark.",
+    ),
+    Setting(
+        "spark_master",
+        "local[2]",
+        "Spark master URL when the engine is spark, e.g. spark://host:7077 for a cluster.",
+    ),
+    Setting(
+        "shared_data",
+        "../shared/data",
+        "Folder of the public samples used by tests and benchmarks; tests that need it "
+        "are skipped with a reason when it is absent.",
+    ),
+    Setting(
+        "ingest_batch_rows",
+        "2000",
+        "Rows committed per ingest batch. A killed ingest resumes from the last "
+        "committed batch, so smaller batches lose less work and cost more commits.",
+    ),
+)
+
+
+def get(name: str) -> str:
+    """Current value of a setting: its environment variable, else its default."""
+    for setting in SETTINGS:
+        if setting.name == name:
+            return os.environ.get(setting.env_var, setting.default)
+    raise KeyError(f"unknown setting {name!r}")
+
+
+def home() -> Path:
+    return Path(get("home"))
+
+
+def database_url(home_dir: Path | None = None) -> str:
+    url = get("database_url")
+    if url:
+        return url
+    folder = home_dir if home_dir is not None else home()
+    return f"sqlite:///{folder / 'filet.db'}"
+
+
+def shared_data() -> Path:
+    return Path(get("shared_data"))
+
+
+def ingest_batch_rows() -> int:
+    return int(get("ingest_batch_rows"))
