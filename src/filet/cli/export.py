@@ -1,7 +1,63 @@
-"""Placeholder during development; replaced by the real commands."""
+"""``filet export``: entities out in standard formats."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
+from filet.cli.common import HomeOption, errors, workspace
+from filet.export.ftm import DEFAULT_EXPORT_HANDLING, entity_dicts, statement_dicts, write_jsonl
+from filet.model.provenance import HandlingCode
+
+
+class ExportFormat(StrEnum):
+    FTM = "ftm"
+    STATEMENTS = "statements"
+
+
+def export(
+    format: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            help="ftm: FollowTheMoney entities (JSON Lines); statements: one line per value "
+            "with its provenance and 4x4 grading.",
+        ),
+    ] = ExportFormat.FTM,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="File to write (default: standard output).")
+    ] = None,
+    schema: Annotated[
+        str | None, typer.Option("--schema", help="Only this schema and its descendants.")
+    ] = None,
+    handling_max: Annotated[
+        HandlingCode,
+        typer.Option(
+            "--handling-max",
+            help="Highest handling code exported. H2/H3 values need the provider's consent.",
+        ),
+    ] = DEFAULT_EXPORT_HANDLING,
+    home: HomeOption = None,
+) -> None:
+    """Exporter les entités / export entities (FollowTheMoney JSON Lines)."""
+    with workspace(home) as ws, ws.db.connect() as conn:
+        records = (
+            entity_dicts(conn, schema, handling_max)
+            if format is ExportFormat.FTM
+            else statement_dicts(conn, schema, handling_max)
+        )
+        if out is None:
+            count = write_jsonl(records, sys.stdout.buffer)
+            sys.stdout.flush()
+        else:
+            with out.open("wb") as handle:
+                count = write_jsonl(records, handle)
+    errors.print(f"{count} enregistrements exportés / records exported")
+
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    app.command("export")(export)

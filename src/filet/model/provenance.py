@@ -42,6 +42,11 @@ class HandlingCode(StrEnum):
     H2 = "H2"  # not to be disseminated without the provider's consent
     H3 = "H3"  # other restrictions, stated by the provider
 
+    @property
+    def rank(self) -> int:
+        """0 for H0 up to 3 for H3: a value may go where its rank is within the limit."""
+        return int(self.value[1])
+
 
 @dataclass(frozen=True)
 class Provenance:

@@ -27,8 +27,6 @@ from filet.model.provenance import (
 from filet.store.db import insert_ignoring_duplicates
 from filet.store.tables import entities, statements
 
-_HANDLING_ORDER = [code.value for code in HandlingCode]
-
 
 @dataclass(frozen=True)
 class StoredValue:
@@ -202,8 +200,7 @@ def _provenance(row: Any) -> Provenance:
 def _assemble(
     entity_id: str, rows: list[Any], max_handling: HandlingCode
 ) -> StatementEntity | None:
-    limit = _HANDLING_ORDER.index(max_handling.value)
-    visible = [row for row in rows if _HANDLING_ORDER.index(row["handling_code"]) <= limit]
+    visible = [row for row in rows if HandlingCode(row["handling_code"]).rank <= max_handling.rank]
     if not visible:
         return None
     schema = visible[0]["schema"]

@@ -1,0 +1,1 @@
+"""Standard formats out: what leaves Filet respects the handling codes of its values."""

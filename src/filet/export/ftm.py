@@ -1,0 +1,62 @@
+"""FollowTheMoney JSON Lines out, so Aleph, OpenSanctions tools and partners read it as is.
+
+A value whose handling code is above the export limit is left out: H2 means "not to
+be disseminated without the provider's consent", so by default an export carries
+values up to H1 only (Regulation (EU) 2016/794, art. 19).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import IO, Any
+
+import orjson
+import sqlalchemy as sa
+
+from filet.model.provenance import HandlingCode
+from filet.store.entities import iter_entities, values_with_provenance
+
+DEFAULT_EXPORT_HANDLING = HandlingCode.H1
+
+
+def entity_dicts(
+    conn: sa.Connection,
+    schema: str | None = None,
+    max_handling: HandlingCode = DEFAULT_EXPORT_HANDLING,
+) -> Iterator[dict[str, Any]]:
+    """Entities as FtM dictionaries (id, schema, properties)."""
+    for entity in iter_entities(conn, schema=schema, max_handling=max_handling):
+        yield {"id": entity.id, "schema": entity.schema.name, "properties": entity.properties}
+
+
+def statement_dicts(
+    conn: sa.Connection,
+    schema: str | None = None,
+    max_handling: HandlingCode = DEFAULT_EXPORT_HANDLING,
+) -> Iterator[dict[str, Any]]:
+    """One dictionary per value, with its provenance and grading (FtM statement fields)."""
+    for entity in iter_entities(conn, schema=schema, max_handling=max_handling):
+        for stored in values_with_provenance(conn, entity.id or ""):
+            origin = stored.provenance
+            if origin.handling_code.rank > max_handling.rank:
+                continue
+            yield {
+                "entity_id": entity.id,
+                "schema": entity.schema.name,
+                "prop": stored.prop,
+                "value": stored.value,
+                "dataset": origin.dataset,
+                "origin": origin.source_record,
+                "first_seen": origin.collected_at.isoformat() if origin.collected_at else None,
+                "collecting_service": origin.collecting_service,
+                "grading": origin.grading,
+                "handling_code": origin.handling_code.value,
+            }
+
+
+def write_jsonl(records: Iterator[dict[str, Any]], out: IO[bytes]) -> int:
+    count = 0
+    for record in records:
+        out.write(orjson.dumps(record, option=orjson.OPT_SORT_KEYS) + b"\n")
+        count += 1
+    return count
