@@ -43,10 +43,10 @@ def alerts(
             sys.stdout.buffer.write(orjson.dumps(alert.to_dict()) + b"\n")
         sys.stdout.flush()
         return
-    console.print(_table(found))
+    console.print(alerts_table(found))
 
 
-def _table(found: list[Alert]) -> Table:
+def alerts_table(found: list[Alert]) -> Table:
     table = Table(title=f"Alertes / alerts ({len(found)})")
     for column in (
         "id",
