@@ -87,3 +87,7 @@ def shared_data() -> Path:
     if not folder.is_dir():
         pytest.skip(f"shared samples not found at {folder} (set FILET_SHARED_DATA)")
     return folder
+
+
+# Engine fixtures (spark_session, both_engines, each_engine) and the DuckDB/Spark parity check.
+pytest_plugins = ["engines"]

@@ -70,10 +70,28 @@ class Thresholds:
 
     def replace(self, **changes: Any) -> Thresholds:
         """A copy with some values changed, each converted to the type of its default."""
+        defaults: dict[str, Any] = {spec.name: spec.default for spec in dataclasses.fields(self)}
         converted = {}
-        defaults = {spec.name: spec.default for spec in dataclasses.fields(self)}
         for name, value in changes.items():
             if name not in defaults:
                 raise KeyError(f"{type(self).__name__} has no threshold {name!r}")
-            converted[name] = type(defaults[name])(value)
+            converted[name] = _convert(value, defaults[name], name)
         return dataclasses.replace(self, **converted)
+
+
+_TRUE = {"true", "yes", "oui", "1"}
+_FALSE = {"false", "no", "non", "0"}
+
+
+def _convert(value: Any, default: Any, name: str) -> Any:
+    """Read a value given on the command line as the type of the threshold's default."""
+    if isinstance(default, bool) and isinstance(value, str):
+        if value.strip().lower() in _TRUE | _FALSE:
+            return value.strip().lower() in _TRUE
+        raise ValueError(f"threshold {name!r} takes true or false, not {value!r}")
+    try:
+        return type(default)(value)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"threshold {name!r} takes a {type(default).__name__}, not {value!r}"
+        ) from error

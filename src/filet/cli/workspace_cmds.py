@@ -12,13 +12,12 @@ def init(home: HomeOption = None, json: JsonOption = False) -> None:
     """Créer ou mettre à jour un espace de travail / create or upgrade a workspace."""
     with workspace(home) as ws, ws.db.connect() as conn:
         entities = count_entities(conn)
+        event_tables = {table: ws.events.count(table) for table in ws.events.tables_with_data()}
         status = {
             "home": str(ws.home.resolve()),
             "database": ws.db.url.render_as_string(hide_password=True),
             "entities": entities,
-            "event_tables": {
-                table: ws.events.count(table) for table in ws.events.tables_with_data()
-            },
+            "event_tables": event_tables,
         }
     if json:
         print_json(status)
@@ -26,7 +25,7 @@ def init(home: HomeOption = None, json: JsonOption = False) -> None:
     console.print(f"[bold]Espace de travail / workspace:[/] {status['home']}")
     console.print(f"  base / database: {status['database']}")
     console.print(f"  entités / entities: {entities}")
-    for table, rows in status["event_tables"].items():
+    for table, rows in event_tables.items():
         console.print(f"  {table}: {rows} lignes / rows")
 
 

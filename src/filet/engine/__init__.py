@@ -2,5 +2,6 @@
 
 from filet.engine.base import Engine, Step
 from filet.engine.dialects import DUCKDB, SPARK, Dialect
+from filet.engine.factory import ENGINE_NAMES, open_engine
 
-__all__ = ["DUCKDB", "SPARK", "Dialect", "Engine", "Step"]
+__all__ = ["DUCKDB", "ENGINE_NAMES", "SPARK", "Dialect", "Engine", "Step", "open_engine"]

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
 from filet.engine.dialects import Dialect
 
 
@@ -57,3 +59,17 @@ class Engine(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def rows_from_arrow(table: pa.Table) -> list[dict[str, Any]]:
+    """Rows as dictionaries, every timestamp made timezone-aware UTC.
+
+    Both engines hand results over as Arrow, so that DuckDB and Spark give the same
+    Python values; a timestamp without a zone is taken to be UTC, as stored.
+    """
+    columns = []
+    for column in table.columns:
+        if pa.types.is_timestamp(column.type):
+            column = column.cast(pa.timestamp(column.type.unit, tz="UTC"))
+        columns.append(column)
+    return pa.Table.from_arrays(columns, names=table.column_names).to_pylist()

@@ -1,0 +1,1 @@
+"""Maritime surveillance: detectors over AIS positions (``ais_positions``)."""
