@@ -15,5 +15,7 @@ def test_migrations_create_exactly_the_declared_tables(workspace: Workspace) -> 
 
 
 def test_migrating_twice_is_harmless(workspace: Workspace) -> None:
-    reopened = Workspace.open(workspace.home, workspace.db.url.render_as_string(hide_password=False))
+    reopened = Workspace.open(
+        workspace.home, workspace.db.url.render_as_string(hide_password=False)
+    )
     reopened.close()

@@ -19,9 +19,22 @@ def test_filet_schemata_extend_followthemoney() -> None:
 
 def test_relations_named_by_the_issue_exist() -> None:
     for name in (
-        "Person", "Organization", "Company", "Vessel", "BankAccount", "CryptoWallet",
-        "Address", "Vehicle", "Ownership", "Directorship", "Family", "Associate",
-        "Payment", "Call", "Membership", "Trip",
+        "Person",
+        "Organization",
+        "Company",
+        "Vessel",
+        "BankAccount",
+        "CryptoWallet",
+        "Address",
+        "Vehicle",
+        "Ownership",
+        "Directorship",
+        "Family",
+        "Associate",
+        "Payment",
+        "Call",
+        "Membership",
+        "Trip",
     ):
         assert model.get(name) is not None, name
     assert model.get("Ownership").get("percentage") is not None
@@ -29,8 +42,11 @@ def test_relations_named_by_the_issue_exist() -> None:
 
 def test_grading_reads_as_analysts_write_it() -> None:
     assert parse_grading("b2") == (SourceReliability.B, InformationAssessment.KNOWN_TO_SOURCE)
-    provenance = Provenance("d", source_reliability=SourceReliability.A,
-                            information_assessment=InformationAssessment.KNOWN_TRUE)
+    provenance = Provenance(
+        "d",
+        source_reliability=SourceReliability.A,
+        information_assessment=InformationAssessment.KNOWN_TRUE,
+    )
     assert provenance.grading == "A1"
     for bad in ("", "B", "D1", "B5", "B22"):
         with pytest.raises(ValueError, match="A/B/C/X"):

@@ -4,7 +4,13 @@ from datetime import UTC, datetime
 
 from filet.model import HandlingCode, InformationAssessment, Provenance, SourceReliability, model
 from filet.store import Workspace
-from filet.store.entities import count_entities, iter_entities, load_entity, put_entities, values_with_provenance
+from filet.store.entities import (
+    count_entities,
+    iter_entities,
+    load_entity,
+    put_entities,
+    values_with_provenance,
+)
 
 CUSTOMS = Provenance(
     dataset="douane-manifestes",

@@ -69,13 +69,8 @@ def run_demo(home: Path, seed: int = 7, engine: str = "duckdb") -> DemoResult:
         with open_engine(engine) as running:
             found = run_detectors(ws, running)
         with ws.db.connect() as conn:
-            counts = dict(
-                conn.execute(
-                    sa.select(entities.c.schema, sa.func.count()).group_by(entities.c.schema)
-                )
-                .tuples()
-                .all()
-            )
+            query = sa.select(entities.c.schema, sa.func.count()).group_by(entities.c.schema)
+            counts: dict[str, int] = {schema: total for schema, total in conn.execute(query)}
     finally:
         ws.close()
     return DemoResult(world, dict(Counter(counts).most_common()), found)

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import phonenumbers
 from schwifty import IBAN
 from stdnum import iso6346
 
@@ -178,7 +179,7 @@ def generate(seed: int = 7, vessels: int = 6, people: int = 12) -> World:
 
 
 def _person(rng: random.Random, index: int) -> dict[str, Any]:
-    phone = f"+336{rng.randint(10_000_000, 99_999_999)}"
+    phone = _mobile_number(rng)
     return _entity(
         "Person",
         str(index),
@@ -187,6 +188,14 @@ def _person(rng: random.Random, index: int) -> dict[str, Any]:
         nationality=rng.choice(["fr", "es", "nl", "co", "ec"]),
         phone=phone,
     )
+
+
+def _mobile_number(rng: random.Random) -> str:
+    """A French mobile number in a range that is actually allocated (+33 6 …)."""
+    while True:
+        number = f"+336{rng.randint(10_000_000, 99_999_999)}"
+        if phonenumbers.is_valid_number(phonenumbers.parse(number)):
+            return number
 
 
 def _company(rng: random.Random, index: int) -> dict[str, Any]:

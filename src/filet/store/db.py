@@ -35,7 +35,7 @@ def migrate(engine: sa.Engine) -> None:
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "heads")
+        command.upgrade(config, "head")
 
 
 def insert_ignoring_duplicates(engine_or_conn: sa.Engine | sa.Connection, table: sa.Table) -> Any:

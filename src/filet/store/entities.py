@@ -1,13 +1,13 @@
 """Reading and writing entities as statements, each value with its provenance.
 
-Statement ids hash the FtM statement key together with the source record, so the same
-value read again from the same record is the same row (re-ingestion adds nothing),
-while the same value confirmed by another record keeps its own provenance row.
+A statement's id is FollowTheMoney's statement key (dataset, entity, property, value):
+the same value from the same dataset is one row, which keeps the first record that gave
+it, so re-ingestion adds nothing and a vessel named in a million AIS rows is stored
+once; the same value from another dataset keeps its own row, provenance and grading.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,6 +24,7 @@ from filet.model.provenance import (
     Provenance,
     SourceReliability,
 )
+from filet.search.index import index_entities
 from filet.store.db import insert_ignoring_duplicates
 from filet.store.tables import entities, statements
 
@@ -55,10 +56,9 @@ def statement_rows(proxy: EntityProxy, provenance: Provenance) -> list[dict[str,
             value=value,
             dataset=provenance.dataset,
         )
-        key = f"{statement.id}.{provenance.source_record}".encode()
         rows.append(
             {
-                "id": hashlib.sha1(key).hexdigest(),
+                "id": statement.id,
                 "entity_id": proxy.id,
                 "schema": proxy.schema.name,
                 "prop": prop,
@@ -84,8 +84,9 @@ def put_entities(conn: sa.Connection, items: Iterable[tuple[EntityProxy, Provena
     rows: list[dict[str, Any]] = []
     headers: dict[str, dict[str, Any]] = {}
     now = datetime.now(UTC)
-    count = 0
+    proxies: list[EntityProxy] = []
     for proxy, provenance in items:
+        proxies.append(proxy)
         rows.extend(statement_rows(proxy, provenance))
         headers[proxy.id or ""] = {
             "id": proxy.id,
@@ -93,11 +94,11 @@ def put_entities(conn: sa.Connection, items: Iterable[tuple[EntityProxy, Provena
             "caption": proxy.caption[:512],
             "updated_at": now,
         }
-        count += 1
     if rows:
         conn.execute(insert_ignoring_duplicates(conn, statements), rows)
         _merge_headers(conn, list(headers.values()))
-    return count
+        index_entities(conn, proxies)
+    return len(proxies)
 
 
 def _merge_headers(conn: sa.Connection, headers: list[dict[str, Any]]) -> None:
@@ -114,7 +115,7 @@ def _merge_headers(conn: sa.Connection, headers: list[dict[str, Any]]) -> None:
     if fresh:
         conn.execute(entities.insert(), fresh)
     for header in headers:
-        if header["id"] not in known:
+        if header["id"] not in known or known[header["id"]] == header["schema"]:
             continue
         schema = model.common_schema(known[header["id"]], header["schema"]).name
         conn.execute(
@@ -145,7 +146,7 @@ def iter_entities(
     """Every entity (of ``schema`` and its descendants, if given), in id order."""
     query = sa.select(entities.c.id).order_by(entities.c.id)
     if schema is not None:
-        names = [descendant.name for descendant in model.get(schema).descendants]
+        names = [descendant.name for descendant in model[schema].descendants]
         query = query.where(entities.c.schema.in_([schema, *names]))
     ids = [row.id for row in conn.execute(query)]
     for start in range(0, len(ids), batch_size):

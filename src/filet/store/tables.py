@@ -55,3 +55,83 @@ alerts = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+# Ingestion
+
+ingest_files = sa.Table(
+    "ingest_files",
+    metadata,
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("path", sa.Unicode(1024), nullable=False),
+    sa.Column("format", sa.String(64), nullable=False),
+    sa.Column("mapping", sa.UnicodeText, nullable=True),
+    sa.Column("columns", sa.JSON, nullable=True),
+    sa.Column("provenance", sa.JSON, nullable=False),
+    sa.Column("batches_done", sa.Integer, nullable=False),
+    sa.Column("records_done", sa.Integer, nullable=False),
+    sa.Column("rows_stored", sa.Integer, nullable=False),
+    sa.Column("rows_quarantined", sa.Integer, nullable=False),
+    sa.Column("entities_stored", sa.Integer, nullable=False),
+    sa.Column("event_rows", sa.Integer, nullable=False),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+)
+
+quarantine = sa.Table(
+    "quarantine",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("file_sha256", sa.String(64), nullable=False, index=True),
+    sa.Column("file_path", sa.Unicode(1024), nullable=False),
+    sa.Column("line", sa.Integer, nullable=False),
+    sa.Column("field", sa.Unicode(256), nullable=False),
+    sa.Column("reason", sa.UnicodeText, nullable=False),
+    sa.Column("raw", sa.UnicodeText, nullable=False),
+    sa.Column("record", sa.JSON, nullable=True),
+    sa.Column("status", sa.String(16), nullable=False, index=True),
+    sa.Column("note", sa.UnicodeText, nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Search index (filet.search): names folded to ASCII, the entities holding each token
+# and each pair of adjacent tokens ("a|b"), lookup keys of each distinct token, and
+# identifiers under their normalized form. Derived from the statements.
+
+search_names = sa.Table(
+    "search_names",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("entity_id", sa.String(128), nullable=False, index=True),
+    sa.Column("prop", sa.String(64), nullable=False),
+    sa.Column("value", sa.UnicodeText, nullable=False),
+    sa.Column("folded", sa.UnicodeText, nullable=False),
+    sa.Column("skeleton", sa.UnicodeText, nullable=False),
+)
+
+search_tokens = sa.Table(
+    "search_tokens",
+    metadata,
+    sa.Column("token", sa.String(100), primary_key=True),
+    sa.Column("entity_id", sa.String(128), primary_key=True),
+    sqlite_with_rowid=False,
+)
+
+search_keys = sa.Table(
+    "search_keys",
+    metadata,
+    sa.Column("key", sa.String(56), primary_key=True),
+    sa.Column("token", sa.String(48), primary_key=True),
+    sqlite_with_rowid=False,
+)
+
+search_identifiers = sa.Table(
+    "search_identifiers",
+    metadata,
+    sa.Column("kind", sa.String(16), primary_key=True),
+    sa.Column("value", sa.String(128), primary_key=True),
+    sa.Column("entity_id", sa.String(128), primary_key=True),
+    sa.Column("prop", sa.String(64), primary_key=True),
+    sa.Column("original", sa.UnicodeText, nullable=False),
+    sqlite_with_rowid=False,
+)

@@ -1,0 +1,201 @@
+"""Readers: turn a file into records, one per line or row, without ever stopping on one.
+
+Files are read as bytes and decoded with ``surrogateescape`` so that a line of garbage
+reaches validation (and the quarantine) instead of aborting the whole file. Every
+record keeps the exact text it came from, and the line where it starts.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from filet.ingest.records import WHOLE_RECORD, IngestError, RecordError, SourceRecord, check_text
+
+READERS = ("csv", "jsonl", "parquet")
+
+
+@dataclass
+class Opened:
+    """An open source: its columns (CSV header), its records and how many lines it has."""
+
+    columns: list[str] | None
+    records: Iterator[SourceRecord]
+    total: int
+
+
+def fingerprint(path: Path) -> tuple[str, int]:
+    """The file's sha256 (its identity, whatever its name) and its number of lines."""
+    digest = hashlib.sha256()
+    lines = 0
+    last = b"\n"
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return digest.hexdigest(), lines + (last != b"\n")
+
+
+@contextmanager
+def open_records(reader: str, path: Path, total: int, delimiter: str = ",") -> Iterator[Opened]:
+    if reader == "parquet":
+        yield _open_parquet(path)
+        return
+    with path.open("rb") as handle:
+        lines = (raw.decode("utf-8", "surrogateescape") for raw in handle)
+        if reader == "csv":
+            yield _open_csv(lines, path, total, delimiter)
+        else:
+            yield Opened(None, _jsonl_records(lines), total)
+
+
+def parse_raw(reader: str, raw: str, columns: list[str] | None, delimiter: str = ",") -> Any:
+    """The fields of a record from its raw text (used when a corrected record is replayed)."""
+    if reader == "csv":
+        rows = list(csv.reader(io.StringIO(raw), delimiter=delimiter))
+        if len(rows) != 1:
+            raise RecordError(WHOLE_RECORD, f"{len(rows)} lignes CSV au lieu d'une / not one row")
+        return _row_fields(rows[0], columns or [])
+    return _json_fields(raw)
+
+
+def _jsonl_records(lines: Iterator[str]) -> Iterator[SourceRecord]:
+    for number, text in enumerate(lines, start=1):
+        if not text.strip():
+            continue
+        raw = text.rstrip("\r\n")
+        try:
+            yield SourceRecord(number, raw, _json_fields(raw))
+        except RecordError as problem:
+            yield SourceRecord(number, raw, None, problem)
+
+
+def _json_fields(raw: str) -> dict[str, Any]:
+    try:
+        fields = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise RecordError(
+            WHOLE_RECORD,
+            f"JSON invalide / invalid JSON: {error.msg} (colonne / column {error.colno})",
+        ) from error
+    except RecursionError as error:
+        raise RecordError(WHOLE_RECORD, "JSON trop imbriqué / JSON nested too deep") from error
+    if not isinstance(fields, dict):
+        raise RecordError(WHOLE_RECORD, "pas un objet JSON / not a JSON object")
+    check_text(fields)
+    return fields
+
+
+class _Tap:
+    """Counts and keeps the physical lines the CSV parser takes, for each record's raw text."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self.lines = lines
+        self.taken: list[str] = []
+        self.line = 0
+
+    def __iter__(self) -> _Tap:
+        return self
+
+    def __next__(self) -> str:
+        text = next(self.lines)
+        self.taken.append(text)
+        self.line += 1
+        return text
+
+    def take(self) -> tuple[int, str]:
+        first = self.line - len(self.taken) + 1
+        raw = "".join(self.taken).rstrip("\r\n")
+        self.taken.clear()
+        return first, raw
+
+
+def _open_csv(lines: Iterator[str], path: Path, total: int, delimiter: str) -> Opened:
+    tap = _Tap(lines)
+    reader = csv.reader(tap, delimiter=delimiter)
+    try:
+        header = next(reader, [])
+    except csv.Error as error:
+        raise IngestError(
+            f"{path}:1: en-tête CSV illisible / unreadable header: {error}"
+        ) from error
+    tap.take()
+    if not header:
+        raise IngestError(f"{path}:1: fichier vide, pas d'en-tête / empty file, no header")
+    columns = [name.strip().lstrip("\ufeff") for name in header]
+    if any(not name for name in columns) or len(set(columns)) != len(columns):
+        raise IngestError(f"{path}:1: en-tête CSV vide ou en double / blank or repeated header")
+    try:
+        check_text(dict.fromkeys(columns, ""))
+    except RecordError as error:
+        raise IngestError(
+            f"{path}:1: en-tête CSV illisible / unreadable header: {error}"
+        ) from error
+    return Opened(columns, _csv_records(reader, tap, columns), total)
+
+
+def _csv_records(
+    reader: Iterator[list[str]], tap: _Tap, columns: list[str]
+) -> Iterator[SourceRecord]:
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            line, raw = tap.take()
+            yield SourceRecord(line, raw, None, RecordError(WHOLE_RECORD, f"CSV: {error}"))
+            continue
+        line, raw = tap.take()
+        if not values:
+            continue
+        try:
+            yield SourceRecord(line, raw, _row_fields(values, columns))
+        except RecordError as problem:
+            yield SourceRecord(line, raw, None, problem)
+
+
+def _row_fields(values: list[str], columns: list[str]) -> dict[str, Any]:
+    if len(values) != len(columns):
+        raise RecordError(
+            WHOLE_RECORD,
+            f"{len(values)} champs au lieu de {len(columns)} / "
+            f"{len(values)} fields where the header has {len(columns)}",
+        )
+    fields = dict(zip(columns, values, strict=True))
+    check_text(fields)
+    return fields
+
+
+def _open_parquet(path: Path) -> Opened:
+    try:
+        source = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as error:
+        raise IngestError(
+            f"{path}: pas un fichier Parquet / not a Parquet file: {error}"
+        ) from error
+    return Opened(source.schema_arrow.names, _parquet_records(source), source.metadata.num_rows)
+
+
+def _parquet_records(source: pq.ParquetFile) -> Iterator[SourceRecord]:
+    number = 0
+    for batch in source.iter_batches(batch_size=4096):
+        for row in batch.to_pylist():
+            number += 1
+            raw = json.dumps(row, ensure_ascii=False, default=str)
+            try:
+                check_text(row)
+                yield SourceRecord(number, raw, row)
+            except RecordError as problem:
+                yield SourceRecord(number, raw, None, problem)
