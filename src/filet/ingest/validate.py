@@ -30,6 +30,7 @@ from filet.model.provenance import Provenance
 from filet.store.events import EVENT_TABLES
 
 MAX_ID_LENGTH = 128  # entities.id in store/tables.py
+MEMO_ENTRIES = 50_000  # mapped entities remembered per file before the memo starts afresh
 
 
 class Validator(Protocol):
@@ -63,6 +64,7 @@ class MappingValidator:
     def __init__(self, mapping: Mapping, source_file: str) -> None:
         self.mapping = mapping
         self.source_file = source_file
+        self._memo: dict[tuple[Any, ...], EntityProxy | RecordError | None] = {}
 
     def validate(self, fields: dict[str, Any], provenance: Provenance, line: int) -> Mapped:
         fields = without_nulls(fields, self.mapping.null_values, self.mapping.decimal)
@@ -72,7 +74,7 @@ class MappingValidator:
             texts = {k: text_value(v) for k, v in fields.items() if not is_missing(v)}
             made: dict[str, EntityProxy] = {}
             for entity in self.mapping.entities.entities:
-                proxy = _map_entity(entity, texts, made)
+                proxy = self._entity(entity, texts, made)
                 if proxy is not None:
                     made[entity.name] = proxy
                     mapped.entities.append((proxy, provenance))
@@ -90,6 +92,28 @@ class MappingValidator:
                 "nothing to store: empty keys and no event",
             )
         return mapped
+
+    def _entity(
+        self, entity: EntityMapping, texts: dict[str, str], made: dict[str, EntityProxy]
+    ) -> EntityProxy | None:
+        """``_map_entity``, remembered: AIS and bank files repeat the same vessel or
+        account row after row, and mapping it again would give the same entity."""
+        key = (
+            entity.name,
+            tuple(texts.get(column) for column in sorted(entity.refs)),
+            tuple(made[name].id if name in made else None for name in sorted(entity.dependencies)),
+        )
+        if key not in self._memo:
+            if len(self._memo) >= MEMO_ENTRIES:
+                self._memo.clear()
+            try:
+                self._memo[key] = _map_entity(entity, texts, made)
+            except RecordError as error:
+                self._memo[key] = error
+        outcome = self._memo[key]
+        if isinstance(outcome, RecordError):
+            raise outcome.with_traceback(None)
+        return outcome
 
     def _keys(self) -> str:
         entities = self.mapping.entities.entities if self.mapping.entities else []

@@ -80,25 +80,43 @@ def statement_rows(proxy: EntityProxy, provenance: Provenance) -> list[dict[str,
 
 
 def put_entities(conn: sa.Connection, items: Iterable[tuple[EntityProxy, Provenance]]) -> int:
-    """Store entities inside the caller's transaction; returns how many were given."""
-    rows: list[dict[str, Any]] = []
-    headers: dict[str, dict[str, Any]] = {}
-    now = datetime.now(UTC)
-    proxies: list[EntityProxy] = []
+    """Store entities inside the caller's transaction; returns how many were given.
+
+    Records that repeat an entity (a vessel in every AIS row) are merged here first:
+    each value keeps the provenance of the first record that gave it, as it would in
+    the table, and the search index sees each entity once per batch.
+    """
+    rows: dict[str, dict[str, Any]] = {}
+    merged: dict[str, EntityProxy] = {}
+    # Holding the objects keeps their id() from being reused while we look them up.
+    seen: dict[tuple[int, str], EntityProxy] = {}
+    given = 0
     for proxy, provenance in items:
-        proxies.append(proxy)
-        rows.extend(statement_rows(proxy, provenance))
-        headers[proxy.id or ""] = {
-            "id": proxy.id,
-            "schema": proxy.schema.name,
-            "caption": proxy.caption[:512],
-            "updated_at": now,
-        }
+        given += 1
+        if (id(proxy), provenance.dataset) in seen:
+            continue  # the same mapped object again: its statements are already here
+        seen[(id(proxy), provenance.dataset)] = proxy
+        for row in statement_rows(proxy, provenance):
+            rows.setdefault(row["id"], row)
+        known = merged.get(proxy.id or "")
+        merged[proxy.id or ""] = proxy.clone() if known is None else known.merge(proxy)
     if rows:
-        conn.execute(insert_ignoring_duplicates(conn, statements), rows)
-        _merge_headers(conn, list(headers.values()))
-        index_entities(conn, proxies)
-    return len(proxies)
+        conn.execute(insert_ignoring_duplicates(conn, statements), list(rows.values()))
+        now = datetime.now(UTC)
+        _merge_headers(
+            conn,
+            [
+                {
+                    "id": entity_id,
+                    "schema": proxy.schema.name,
+                    "caption": proxy.caption[:512],
+                    "updated_at": now,
+                }
+                for entity_id, proxy in merged.items()
+            ],
+        )
+        index_entities(conn, list(merged.values()))
+    return given
 
 
 def _merge_headers(conn: sa.Connection, headers: list[dict[str, Any]]) -> None:
