@@ -85,3 +85,24 @@ def test_errors_exit_non_zero_with_a_message(tmp_path: Path) -> None:
     triage = runner.invoke(app, ["triage", "nope", "dismissed", *home])
     assert triage.exit_code == 1
     assert "nope" in triage.output
+
+
+def test_ingest_detect_triage_by_id_prefix(tmp_path: Path) -> None:
+    files = generate(seed=5).write(tmp_path / "inputs")
+    home = ["--home", str(tmp_path / "ws")]
+    assert (
+        runner.invoke(
+            app, ["ingest", str(files["ais"]), "--format", "marinecadastre", *home]
+        ).exit_code
+        == 0
+    )
+    assert runner.invoke(app, ["detect", *home]).exit_code == 0
+    listed = runner.invoke(app, ["alerts", "--format", "jsonl", *home])
+    ids = [json.loads(line)["id"] for line in listed.stdout.splitlines()]
+    assert len(ids) == 2
+    triaged = runner.invoke(app, ["triage", ids[0][:10], "dismissed", *home])
+    assert triaged.exit_code == 0, triaged.output
+    dismissed = runner.invoke(app, ["alerts", "--status", "dismissed", "--format", "jsonl", *home])
+    assert [json.loads(line)["id"] for line in dismissed.stdout.splitlines()] == [ids[0]]
+    ambiguous = runner.invoke(app, ["triage", "", "escalated", *home])
+    assert ambiguous.exit_code == 1

@@ -68,3 +68,10 @@ def set_status(conn: sa.Connection, alert_id: str, status: TriageStatus) -> bool
         .values(status=status.value, updated_at=datetime.now(UTC))
     )
     return result.rowcount == 1
+
+
+def matching_ids(conn: sa.Connection, prefix: str) -> list[str]:
+    """Alert ids starting with ``prefix`` (at most two: enough to tell if it is unique)."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    query = sa.select(alerts.c.id).where(alerts.c.id.like(f"{escaped}%", escape="\\")).limit(2)
+    return list(conn.scalars(query))

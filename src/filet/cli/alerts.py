@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from filet.alerts import Alert, TriageStatus
-from filet.alerts.store import list_alerts, set_status
+from filet.alerts.store import list_alerts, matching_ids, set_status
 from filet.cli.common import HomeOption, console, fail, workspace
 
 
@@ -46,23 +46,24 @@ def alerts(
     console.print(alerts_table(found))
 
 
+SHORT_ID = 10  # characters of an alert id shown in tables; `filet triage` takes a prefix
+
+
 def alerts_table(found: list[Alert]) -> Table:
-    table = Table(title=f"Alertes / alerts ({len(found)})")
-    for column in (
-        "id",
-        "détecteur / detector",
-        "score",
-        "sujets / subjects",
-        "début / start",
-        "statut",
-        "motif",
-    ):
-        table.add_column(column, overflow="fold")
+    """Alerts for a terminal: the reason gets the room, the rest stays on one line."""
+    table = Table(title=f"Alertes / alerts ({len(found)})", expand=True)
+    table.add_column("id", no_wrap=True)
+    table.add_column("score", justify="right", no_wrap=True)
+    table.add_column("détecteur / detector", no_wrap=True)
+    table.add_column("sujet / subject", no_wrap=True)
+    table.add_column("début / start (UTC)", no_wrap=True)
+    table.add_column("statut", no_wrap=True)
+    table.add_column("motif / reason", ratio=1)
     for alert in found:
         table.add_row(
-            alert.id,
-            alert.detector_id,
+            alert.id[:SHORT_ID],
             f"{alert.score:.2f}",
+            alert.detector_id,
             ", ".join(f"{subject.kind} {subject.value}" for subject in alert.subjects),
             alert.start.strftime("%Y-%m-%d %H:%M"),
             alert.status.value,
@@ -72,15 +73,23 @@ def alerts_table(found: list[Alert]) -> Table:
 
 
 def triage(
-    alert_id: Annotated[str, typer.Argument(help="Alert id, as listed by `filet alerts`.")],
+    alert_id: Annotated[
+        str, typer.Argument(help="Alert id as listed by `filet alerts`, or a unique prefix of it.")
+    ],
     status: Annotated[TriageStatus, typer.Argument(help="new, dismissed or escalated.")],
     home: HomeOption = None,
 ) -> None:
     """Trier une alerte / triage an alert: dismiss it or escalate it to a case."""
     with workspace(home) as ws, ws.db.begin() as conn:
-        if not set_status(conn, alert_id, status):
-            fail(f"aucune alerte {alert_id!r} / no alert {alert_id!r}")
-    console.print(f"{alert_id}: {status.value}")
+        matches = matching_ids(conn, alert_id)
+        if len(matches) != 1:
+            fail(
+                f"{len(matches)} alertes commencent par / alerts start with {alert_id!r}"
+                if matches
+                else f"aucune alerte {alert_id!r} / no alert {alert_id!r}"
+            )
+        set_status(conn, matches[0], status)
+    console.print(f"{matches[0]}: {status.value}")
 
 
 def register(app: typer.Typer) -> None:
