@@ -23,6 +23,8 @@ def demo(
     """Démonstration / demo: generate a world, ingest it, run the detectors, show results."""
     with console.status("Génération, ingestion et analyse / generating, ingesting, analysing…"):
         result = run_demo(home, seed, engine)
+    for report in result.ingested:
+        console.print(f"{report.path.name}: {report.summary()}", highlight=False)
     table = Table(title="Entités / entities")
     table.add_column("schéma / schema")
     table.add_column("nombre / count", justify="right")
@@ -30,17 +32,17 @@ def demo(
         table.add_row(schema, str(count))
     console.print(table)
     console.print(alerts_table(result.alerts))
-    for gap in result.world.planted_gaps:
-        mark = "[green]✓ retrouvé / found[/]" if result.found(gap) else "[red]✗ manqué / missed[/]"
-        console.print(
-            f"Silence AIS planté / planted AIS gap: MMSI {gap.mmsi}, {gap.hours:.0f} h — {mark}"
-        )
+    for expected in result.expectations:
+        mark = "[green]✓ retrouvé / found[/]" if expected.found else "[red]✗ manqué / missed[/]"
+        console.print(f"{expected.label} — {mark}")
     console.print(
         f"\nEspace de travail / workspace: {home}\n"
         f"Essayez / try:  filet entity search 'ESPERANZA' --home {home}\n"
         f"                filet alerts --format jsonl --home {home}\n"
         f"                filet export --format ftm --home {home}"
     )
+    if not all(expected.found for expected in result.expectations):
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:

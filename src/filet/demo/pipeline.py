@@ -1,76 +1,52 @@
-"""The demo: a seeded world ingested, analysed and checked against its known answers.
+"""The demo: seeded worlds ingested, analysed and checked against their known answers.
 
 It goes through the same readers, store and detectors as real data, so what it shows
-is what works. Each domain adds its files to the world and its checks here.
+is what works. Each domain adds its part to ``PARTS``.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from filet.alerts import Alert
 from filet.alerts.runner import run_detectors
-from filet.demo.world import PlantedGap, World, generate
+from filet.demo.intelligence import IntelligencePart
+from filet.demo.parts import DemoPart, Expectation
 from filet.engine import open_engine
-from filet.ingest import ingest_file
-from filet.model import HandlingCode, InformationAssessment, Provenance, SourceReliability
+from filet.ingest import IngestReport, ingest_file
 from filet.store import Workspace
 from filet.store.tables import entities
 
-INTELLIGENCE = Provenance(
-    dataset="demo-renseignement",
-    collecting_service="OFAST",
-    source_reliability=SourceReliability.B,
-    information_assessment=InformationAssessment.CORROBORATED,
-    handling_code=HandlingCode.H1,
-)
-AIS_FEED = Provenance(
-    dataset="demo-ais",
-    collecting_service="DNGDDI",
-    source_reliability=SourceReliability.A,
-    information_assessment=InformationAssessment.KNOWN_TRUE,
-    handling_code=HandlingCode.H0,
-)
+PARTS: tuple[Callable[[], DemoPart], ...] = (IntelligencePart,)
 
 
 @dataclass
 class DemoResult:
-    world: World
+    ingested: list[IngestReport]
     entities_by_schema: dict[str, int]
     alerts: list[Alert]
-
-    def found(self, gap: PlantedGap) -> bool:
-        return any(
-            alert.detector_id == "maritime.ais_gap"
-            and alert.subjects[0].value == gap.mmsi
-            and alert.start == gap.start
-            and alert.end == gap.end
-            for alert in self.alerts
-        )
+    expectations: list[Expectation]
 
 
 def run_demo(home: Path, seed: int = 7, engine: str = "duckdb") -> DemoResult:
-    world = generate(seed)
-    files = world.write(home / "inputs")
-    now = datetime.now(UTC)
+    parts = [make() for make in PARTS]
     ws = Workspace.open(home)
     try:
-        ingest_file(
-            ws, files["entities"], "ftm", provenance=replace(INTELLIGENCE, collected_at=now)
-        )
-        ingest_file(
-            ws, files["ais"], "marinecadastre", provenance=replace(AIS_FEED, collected_at=now)
-        )
+        reports = [
+            ingest_file(ws, item.path, item.format, provenance=item.provenance)
+            for part in parts
+            for item in part.write_inputs(home / "inputs" / part.name, seed)
+        ]
         with open_engine(engine) as running:
             found = run_detectors(ws, running)
         with ws.db.connect() as conn:
             query = sa.select(entities.c.schema, sa.func.count()).group_by(entities.c.schema)
-            counts: dict[str, int] = {schema: total for schema, total in conn.execute(query)}
+            counts = sorted(conn.execute(query), key=lambda row: (-row[1], row[0]))
     finally:
         ws.close()
-    return DemoResult(world, dict(Counter(counts).most_common()), found)
+    expectations = [expected for part in parts for expected in part.expectations(found)]
+    return DemoResult(reports, {schema: total for schema, total in counts}, found, expectations)
