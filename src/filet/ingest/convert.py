@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -95,14 +96,20 @@ def timestamp(value: Any, spec: Column) -> datetime:
         raise RecordError(spec.column, f"{value!r}: date hors limites / out of range") from error
 
 
+@lru_cache(maxsize=65_536)
+def _strptime(text: str, format: str) -> datetime:
+    """Parsing, remembered: AIS and bank files repeat the same timestamps row after row."""
+    if format == "iso":
+        return datetime.fromisoformat(text)
+    return datetime.strptime(text, format)
+
+
 def _parse_text_time(value: Any, spec: Column) -> datetime:
     if not isinstance(value, str):
         raise RecordError(spec.column, f"{value!r} n'est pas une date / is not a timestamp")
     text = value.strip()
     try:
-        if spec.format == "iso":
-            return datetime.fromisoformat(text)
-        return datetime.strptime(text, spec.format)
+        return _strptime(text, spec.format)
     except ValueError as error:
         raise RecordError(
             spec.column,
