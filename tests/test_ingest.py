@@ -224,8 +224,8 @@ def test_a_bad_mapping_is_refused_naming_file_and_key(
 
 def test_file_level_errors_are_clear(sqlite_workspace: Workspace, tmp_path: Path) -> None:
     data = write_lines(tmp_path / "data.csv", ["MMSI,LAT", "1,2"])
-    with pytest.raises(IngestError, match="unknown format 'nmea'"):
-        ingest_file(sqlite_workspace, data, "nmea")
+    with pytest.raises(IngestError, match="unknown format 'kml'"):
+        ingest_file(sqlite_workspace, data, "kml")
     with pytest.raises(IngestError, match=r"missing\.csv: fichier introuvable / file not found"):
         ingest_file(sqlite_workspace, tmp_path / "missing.csv", "marinecadastre")
     with pytest.raises(IngestError, match="needs --mapping"):

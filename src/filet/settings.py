@@ -58,6 +58,31 @@ SETTINGS: tuple[Setting, ...] = (
         "Rows committed per ingest batch. A killed ingest resumes from the last "
         "committed batch, so smaller batches lose less work and cost more commits.",
     ),
+    Setting(
+        "audit_actor",
+        "",
+        "Name recorded as the actor of audited actions when a command gets no --actor. "
+        "Empty means the operating-system user.",
+    ),
+    Setting(
+        "audit_purpose",
+        "",
+        "Case or purpose recorded as the justification of audited actions when a command "
+        "gets no --purpose (Directive 2016/680 art. 25).",
+    ),
+    Setting(
+        "audit_checkpoint_dir",
+        "",
+        "Folder where signed audit checkpoints and their leaf hashes are written, each file "
+        "once and read-only. Empty means HOME/audit/checkpoints; use a write-once mount or "
+        "a folder synced off the machine.",
+    ),
+    Setting(
+        "retention_policy",
+        "",
+        "YAML retention table: each data category's datasets, purpose, retention period in "
+        "days and legal basis. Empty means the built-in table (filet/security/retention.yaml).",
+    ),
 )
 
 

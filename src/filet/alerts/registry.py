@@ -19,7 +19,19 @@ from filet.alerts.thresholds import Thresholds
 from filet.engine.base import Engine, Step
 from filet.engine.dialects import Dialect
 
-BUILTIN_MODULES: tuple[str, ...] = ("filet.maritime.gaps",)
+BUILTIN_MODULES: tuple[str, ...] = (
+    "filet.maritime.gaps",
+    "filet.maritime.loitering",
+    "filet.maritime.encounters",
+    "filet.maritime.spoofing",
+    "filet.maritime.identity",
+    "filet.finance.fans",
+    "filet.finance.cycles",
+    "filet.finance.structuring",
+    "filet.finance.pass_through",
+    "filet.network.key_players",
+    "filet.network.brokers",
+)
 ENTRY_POINT_GROUP = "filet.detectors"
 
 

@@ -9,6 +9,7 @@ from filet.alerts.registry import Detector, all_detectors, get_detector
 from filet.alerts.store import save_alerts
 from filet.alerts.thresholds import Thresholds
 from filet.engine.base import Engine
+from filet.security.audit import Actor, Combination, track_event
 from filet.store.workspace import Workspace
 
 
@@ -30,12 +31,15 @@ def run_detectors(
     detector_ids: list[str] | None = None,
     overrides: dict[str, dict[str, str]] | None = None,
     listener: RunListener | None = None,
+    actor: Actor | None = None,
 ) -> list[Alert]:
     """Run detectors on ``engine`` and save their alerts in one transaction.
 
     Without ``detector_ids``, every registered detector whose inputs all hold data
     runs. ``overrides`` maps a detector id to threshold values (as text, converted to
-    each default's type). Alerts already stored keep their triage status.
+    each default's type). Alerts already stored keep their triage status. The run is
+    recorded in the audit log as a combination by ``actor`` (default: the local user),
+    in the transaction that saves the alerts.
     """
     overrides = overrides or {}
     present = set(ws.events.register(engine))
@@ -49,6 +53,15 @@ def run_detectors(
         found[detector.id] = detector.run(engine, thresholds)
     with ws.db.begin() as conn:
         new = {detector.id: save_alerts(conn, found[detector.id]) for detector in detectors}
+        combined = Combination(
+            actor=actor or Actor.local(),
+            action="detect",
+            objects=tuple(detector.id for detector in detectors),
+            engine=engine.dialect.name,
+            alerts_found=sum(len(alerts) for alerts in found.values()),
+            alerts_new=sum(new.values()),
+        )
+        track_event(conn, combined)
     if listener is not None:
         for detector in detectors:
             listener.saved(detector, len(found[detector.id]), new[detector.id])

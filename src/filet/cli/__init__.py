@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import typer
 
-from filet.cli import alerts, demo, detect, entity, export, ingest, quarantine, scan, workspace_cmds
+from filet.cli import (
+    alerts,
+    audit,
+    demo,
+    detect,
+    entity,
+    export,
+    ingest,
+    network,
+    quarantine,
+    retention,
+    scan,
+    workspace_cmds,
+)
 
 app = typer.Typer(
     name="filet",
@@ -13,7 +26,20 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (workspace_cmds, ingest, quarantine, detect, alerts, entity, export, scan, demo):
+for module in (
+    workspace_cmds,
+    ingest,
+    quarantine,
+    detect,
+    alerts,
+    entity,
+    export,
+    network,
+    scan,
+    demo,
+    audit,
+    retention,
+):
     module.register(app)
 
 

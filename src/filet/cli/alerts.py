@@ -12,7 +12,9 @@ from rich.table import Table
 
 from filet.alerts import Alert, TriageStatus
 from filet.alerts.store import list_alerts, matching_ids, set_status
+from filet.cli.audit import ActorOption, PurposeOption
 from filet.cli.common import HomeOption, console, fail, workspace
+from filet.security.audit import Actor, Alteration, Consultation, track_event
 
 
 class AlertFormat(StrEnum):
@@ -33,11 +35,20 @@ def alerts(
         AlertFormat,
         typer.Option("--format", help="table for people, jsonl for scripts (one alert a line)."),
     ] = AlertFormat.TABLE,
+    actor: ActorOption = None,
+    purpose: PurposeOption = None,
     home: HomeOption = None,
 ) -> None:
     """Lister les alertes / list alerts, highest score first."""
-    with workspace(home) as ws, ws.db.connect() as conn:
+    with workspace(home) as ws, ws.db.begin() as conn:
         found = list_alerts(conn, detector, status, min_score, limit)
+        consulted = Consultation(
+            actor=Actor.local(actor, purpose),
+            action="alerts.list",
+            objects=tuple(alert.id for alert in found),
+            results=len(found),
+        )
+        track_event(conn, consulted)
     if format is AlertFormat.JSONL:
         for alert in found:
             sys.stdout.buffer.write(orjson.dumps(alert.to_dict()) + b"\n")
@@ -77,6 +88,8 @@ def triage(
         str, typer.Argument(help="Alert id as listed by `filet alerts`, or a unique prefix of it.")
     ],
     status: Annotated[TriageStatus, typer.Argument(help="new, dismissed or escalated.")],
+    actor: ActorOption = None,
+    purpose: PurposeOption = None,
     home: HomeOption = None,
 ) -> None:
     """Trier une alerte / triage an alert: dismiss it or escalate it to a case."""
@@ -89,6 +102,13 @@ def triage(
                 else f"aucune alerte {alert_id!r} / no alert {alert_id!r}"
             )
         set_status(conn, matches[0], status)
+        triaged = Alteration(
+            actor=Actor.local(actor, purpose),
+            action="alert.triage",
+            objects=(matches[0],),
+            change=f"status={status.value}",
+        )
+        track_event(conn, triaged)
     console.print(f"{matches[0]}: {status.value}")
 
 

@@ -11,8 +11,10 @@ from rich.table import Table
 from filet import settings
 from filet.alerts import Detector, all_detectors
 from filet.alerts.runner import run_detectors
+from filet.cli.audit import ActorOption, PurposeOption
 from filet.cli.common import HomeOption, JsonOption, console, errors, fail, print_json, workspace
 from filet.engine import ENGINE_NAMES, open_engine
+from filet.security.audit import Actor
 
 
 class _Progress:
@@ -54,6 +56,8 @@ def detect(
             show_default=False,
         ),
     ] = None,
+    actor: ActorOption = None,
+    purpose: PurposeOption = None,
     home: HomeOption = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -65,7 +69,8 @@ def detect(
         progress = _Progress(status)
         try:
             with workspace(home) as ws, open_engine(chosen, spark_master) as running:
-                run_detectors(ws, running, detectors or None, thresholds, progress)
+                who = Actor.local(actor, purpose)
+                run_detectors(ws, running, detectors or None, thresholds, progress, who)
         except (KeyError, ValueError, ImportError) as error:
             fail(error.args[0] if isinstance(error, KeyError) else str(error))
     if json_output:

@@ -7,9 +7,11 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from filet.cli.audit import ActorOption, PurposeOption
 from filet.cli.common import HomeOption, JsonOption, console, fail, print_json, workspace
 from filet.search import search_entities
 from filet.search.fields import SEARCH_KINDS
+from filet.security.audit import Actor, Consultation, track_event
 from filet.store.entities import StoredValue, load_entity, values_with_provenance
 
 KindOption = Annotated[
@@ -39,14 +41,24 @@ def search(
     query: Annotated[str, typer.Argument(help="Nom ou identifiant / name or identifier.")],
     kind: KindOption = None,
     limit: LimitOption = 20,
+    actor: ActorOption = None,
+    purpose: PurposeOption = None,
     home: HomeOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Chercher par nom ou identifiant / search by name or identifier (IMO, MMSI, IBAN…)."""
     if kind is not None and kind not in SEARCH_KINDS:
         fail(f"--kind {kind!r} inconnu / unknown; choisir / choose: {', '.join(SEARCH_KINDS)}")
-    with workspace(home) as opened, opened.db.connect() as conn:
+    with workspace(home) as opened, opened.db.begin() as conn:
         hits = search_entities(conn, query, kind=kind, limit=limit)
+        consulted = Consultation(
+            actor=Actor.local(actor, purpose),
+            action="entity.search",
+            objects=tuple(dict.fromkeys(hit.entity_id for hit in hits)),
+            results=len(hits),
+            search_kind=kind or "",
+        )
+        track_event(conn, consulted)
     if as_json:
         print_json([hit.to_dict() for hit in hits])
         return
@@ -65,13 +77,22 @@ def search(
 
 def show(
     entity_id: Annotated[str, typer.Argument(help="Identifiant de l'entité / entity id.")],
+    actor: ActorOption = None,
+    purpose: PurposeOption = None,
     home: HomeOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Afficher une entité et la provenance de chaque valeur / show an entity, per-value provenance."""  # noqa: E501
-    with workspace(home) as opened, opened.db.connect() as conn:
+    with workspace(home) as opened, opened.db.begin() as conn:
         entity = load_entity(conn, entity_id)
         values = values_with_provenance(conn, entity_id)
+        consulted = Consultation(
+            actor=Actor.local(actor, purpose),
+            action="entity.show",
+            objects=(entity_id,),
+            results=0 if entity is None else 1,
+        )
+        track_event(conn, consulted)
     if entity is None:
         fail(f"entité introuvable / entity not found: {entity_id!r}")
     if as_json:

@@ -12,10 +12,12 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
+from filet.cli.audit import ActorOption, PurposeOption
 from filet.cli.common import HomeOption, JsonOption, console, fail, print_json, workspace
 from filet.ingest import FORMATS, IngestError, IngestReport, ingest_file
 from filet.ingest.formats import resolve
 from filet.ingest.pipeline import Progress as OnProgress
+from filet.security.audit import Actor
 
 FORMAT_HELP = "Format: " + ", ".join(f"{fmt.name} ({fmt.help})" for fmt in FORMATS.values())
 
@@ -41,6 +43,8 @@ def ingest(
         datetime | None,
         typer.Option("--collected-at", help="Date de collecte / collection date (ISO)."),
     ] = None,
+    actor: ActorOption = None,
+    purpose: PurposeOption = None,
     home: HomeOption = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -56,11 +60,12 @@ def ingest(
     except IngestError as error:
         fail(str(error))
     reports: list[IngestReport] = []
+    who = Actor.local(actor, purpose)
     with workspace(home) as ws:
         for path in paths:
             try:
                 with _progress(path, enabled=not json_output) as on_progress:
-                    report = ingest_file(ws, path, format, mapping, provenance, on_progress)
+                    report = ingest_file(ws, path, format, mapping, provenance, on_progress, who)
             except IngestError as error:
                 _show(reports, json_output)
                 fail(str(error))

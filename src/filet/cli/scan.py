@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -11,9 +12,11 @@ import typer
 
 from filet import settings
 from filet.alerts.runner import run_detectors
-from filet.cli.common import console, fail
+from filet.cli.audit import ActorOption, PurposeOption
+from filet.cli.common import console, fail, workspace
 from filet.engine import open_engine
 from filet.ingest import ingest_file
+from filet.security.audit import Actor, Disclosure, track_event
 from filet.store import Workspace
 
 
@@ -35,6 +38,18 @@ def scan(
         "engine"
     ),
     spark_master: Annotated[str | None, typer.Option("--spark-master")] = None,
+    audit_home: Annotated[
+        Path | None,
+        typer.Option(
+            "--home",
+            envvar="FILET_HOME",
+            help="Workspace whose audit log records this scan's output as a disclosure "
+            "(default: none, nothing is kept).",
+            show_default=False,
+        ),
+    ] = None,
+    actor: ActorOption = None,
+    purpose: PurposeOption = None,
 ) -> None:
     """Analyser des fichiers d'un coup / ingest files into a throwaway workspace, run every
     applicable detector and write the alerts as JSON Lines."""
@@ -42,8 +57,10 @@ def scan(
         home = Path(folder)
         ws = Workspace.open(home, f"sqlite:///{home / 'filet.db'}")
         try:
+            digests = []
             for path in paths:
                 report = ingest_file(ws, path, format, mapping=mapping)
+                digests.append(report.sha256)
                 console.print(f"{path}: {report.summary()}", highlight=False)
             with open_engine(engine, spark_master) as running:
                 found = run_detectors(ws, running, detector or None)
@@ -51,9 +68,23 @@ def scan(
             fail(str(error))
         finally:
             ws.close()
+    digest = hashlib.sha256()
     with out.open("wb") as handle:
         for alert in found:
-            handle.write(orjson.dumps(alert.to_dict()) + b"\n")
+            line = orjson.dumps(alert.to_dict()) + b"\n"
+            handle.write(line)
+            digest.update(line)
+    if audit_home is not None:
+        disclosed = Disclosure(
+            actor=Actor.local(actor, purpose),
+            action="scan",
+            objects=tuple(digests),
+            recipient=str(out),
+            records=len(found),
+            sha256=digest.hexdigest(),
+        )
+        with workspace(audit_home) as kept, kept.db.begin() as conn:
+            track_event(conn, disclosed)
     console.print(f"{len(found)} alertes écrites dans / alerts written to {out}")
 
 

@@ -14,14 +14,22 @@ import sqlalchemy as sa
 
 from filet.alerts import Alert
 from filet.alerts.runner import run_detectors
+from filet.demo.finance import FinancePart
 from filet.demo.intelligence import IntelligencePart
+from filet.demo.maritime import MaritimePart
+from filet.demo.network import NetworkPart
 from filet.demo.parts import DemoPart, Expectation
 from filet.engine import open_engine
 from filet.ingest import IngestReport, ingest_file
 from filet.store import Workspace
 from filet.store.tables import entities
 
-PARTS: tuple[Callable[[], DemoPart], ...] = (IntelligencePart,)
+PARTS: tuple[Callable[[], DemoPart], ...] = (
+    IntelligencePart,
+    FinancePart,
+    NetworkPart,
+    MaritimePart,
+)
 
 
 @dataclass

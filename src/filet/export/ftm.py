@@ -7,7 +7,7 @@ values up to H1 only (Regulation (EU) 2016/794, art. 19).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 import orjson
@@ -54,9 +54,18 @@ def statement_dicts(
             }
 
 
-def write_jsonl(records: Iterator[dict[str, Any]], out: IO[bytes]) -> int:
+def write_jsonl(
+    records: Iterator[dict[str, Any]],
+    out: IO[bytes],
+    on_line: Callable[[bytes], None] | None = None,
+) -> int:
+    """Write one record a line; ``on_line`` sees each line's bytes (e.g. to hash what
+    was disclosed for the audit log)."""
     count = 0
     for record in records:
-        out.write(orjson.dumps(record, option=orjson.OPT_SORT_KEYS) + b"\n")
+        line = orjson.dumps(record, option=orjson.OPT_SORT_KEYS) + b"\n"
+        out.write(line)
+        if on_line is not None:
+            on_line(line)
         count += 1
     return count

@@ -22,6 +22,9 @@ from filet.model.provenance import HandlingCode, Provenance, parse_grading
 MAX_NAME_LENGTH = 128
 _TRUE = {"true", "1", "yes", "oui", "vrai", "t", "y", "o"}
 _FALSE = {"false", "0", "no", "non", "faux", "f", "n"}
+# Numbers of time units since 1970-01-01 UTC, as seconds divided by the scale;
+# epoch_days reads simulation steps of one day (AMLSim).
+_EPOCH_SCALES = {"epoch_s": 1.0, "epoch_ms": 1000.0, "epoch_days": 1 / 86400}
 
 
 def is_missing(value: Any) -> bool:
@@ -77,9 +80,9 @@ def timestamp(value: Any, spec: Column) -> datetime:
     """A UTC timestamp from text, a number of seconds or milliseconds, or a datetime."""
     if isinstance(value, datetime):
         parsed = value
-    elif spec.format in ("epoch_s", "epoch_ms"):
+    elif spec.format in _EPOCH_SCALES:
         number = _float(value, spec.column)
-        scale = 1000.0 if spec.format == "epoch_ms" else 1.0
+        scale = _EPOCH_SCALES[spec.format]
         try:
             parsed = datetime.fromtimestamp(number / scale, UTC)
         except (OverflowError, OSError, ValueError) as error:

@@ -40,6 +40,11 @@ FORMATS: dict[str, Format] = {
         Format("parquet", "parquet", "Parquet avec / with --mapping"),
         Format("marinecadastre", "csv", "AIS NOAA MarineCadastre (CSV)", "marinecadastre"),
         Format("gfw", "jsonl", "AIS Global Fishing Watch (gpsdio JSON Lines)", "gfw"),
+        Format("amlworld", "csv", "Virements IBM AMLworld / transfers (*_Trans.csv)", "amlworld"),
+        Format("amlsim", "csv", "Virements AMLSim / transfers (transactions.csv)", "amlsim"),
+        Format("nmea", "nmea", "AIS NMEA 0183 brut / raw (!AIVDM, tag blocks)", "nmea"),
+        Format("dma", "csv", "AIS Danish Maritime Authority (CSV)", "dma"),
+        Format("cdr", "cdr", "Fadettes / call detail records (CSV générique / generic)", "cdr"),
     )
 }
 

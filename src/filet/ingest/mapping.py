@@ -37,7 +37,7 @@ TOP_KEYS = {
 }
 COLUMN_KEYS = {"column", "format", "timezone", "min", "max", "required"}
 PROVENANCE_KEYS = {"dataset", "collecting_service", "grading", "handling", "collected_at"}
-TIMESTAMP_FORMATS = ("iso", "epoch_s", "epoch_ms")
+TIMESTAMP_FORMATS = ("iso", "epoch_s", "epoch_ms", "epoch_days")
 _SOURCE_FIELDS = {"source_file", "source_line"}
 
 

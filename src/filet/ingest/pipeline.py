@@ -27,6 +27,7 @@ from filet.ingest.readers import fingerprint, open_records
 from filet.ingest.records import WHOLE_RECORD, IngestError, Mapped, RecordError, SourceRecord
 from filet.ingest.validate import Validator
 from filet.model.provenance import Provenance
+from filet.security.audit import Actor, Collection, track_event
 from filet.store import Workspace
 from filet.store.entities import put_entities
 from filet.store.events import EVENT_TABLES
@@ -70,13 +71,16 @@ def ingest_file(
     mapping: Path | str | None = None,
     provenance: Provenance | None = None,
     on_progress: Progress | None = None,
+    actor: Actor | None = None,
 ) -> IngestReport:
     """Ingest ``path`` into ``ws``: validate each record, store it or quarantine it.
 
     ``mapping`` is a YAML file or a built-in mapping's name (tabular formats);
     ``provenance`` is the base provenance of every value (each record gets its own
     ``source_record``); ``None`` takes the mapping's defaults. ``on_progress`` is called
-    after each batch with the lines done and the lines in the file.
+    after each batch with the lines done and the lines in the file. Each committed
+    batch is recorded in the audit log as a collection by ``actor`` (default: the
+    local user, ``Actor.local()``).
     Raises ``IngestError`` for a problem with the whole file or setup.
     """
     setup = resolve(format, mapping)
@@ -98,7 +102,7 @@ def ingest_file(
         validator = setup.validator(Path(state.path).name)
         records = itertools.islice(opened.records, state.records_done, None)
         for batch in _batches(records, settings.ingest_batch_rows()):
-            _store_batch(ws, state, validator, batch)
+            _store_batch(ws, state, validator, batch, actor or Actor.local())
             if on_progress is not None:
                 on_progress(batch[-1].line, opened.total)
     state.finished_at = datetime.now(UTC)
@@ -151,7 +155,11 @@ def _batches(records: Iterator[SourceRecord], size: int) -> Iterator[list[Source
 
 
 def _store_batch(
-    ws: Workspace, state: Checkpoint, validator: Validator, batch: list[SourceRecord]
+    ws: Workspace,
+    state: Checkpoint,
+    validator: Validator,
+    batch: list[SourceRecord],
+    actor: Actor,
 ) -> None:
     name = Path(state.path).name
     good: list[Mapped] = []
@@ -169,9 +177,22 @@ def _store_batch(
     state.rows_quarantined += len(rejected)
     state.event_rows += written
     with ws.db.begin() as conn:
-        state.entities_stored += put_entities(conn, _entities(good))
+        entities = put_entities(conn, _entities(good))
+        state.entities_stored += entities
         quarantine.add(conn, state, rejected)
         checkpoint.save(conn, state)
+        collected = Collection(
+            actor=actor,
+            action="ingest",
+            objects=(state.sha256,),
+            file_name=name,
+            batch=state.batches_done - 1,
+            lines=batch[-1].line,
+            rows_stored=len(good),
+            rows_quarantined=len(rejected),
+            entities_stored=entities,
+        )
+        track_event(conn, collected)
 
 
 def validate_record(

@@ -20,9 +20,11 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from filet.ingest.nmea import nmea_records, parse_nmea
 from filet.ingest.records import WHOLE_RECORD, IngestError, RecordError, SourceRecord, check_text
+from filet.network.cdr import cdr_columns, cdr_records, csv_columns, with_numbers
 
-READERS = ("csv", "jsonl", "parquet")
+READERS = ("csv", "jsonl", "parquet", "nmea", "cdr")
 
 
 @dataclass
@@ -56,6 +58,11 @@ def open_records(reader: str, path: Path, total: int, delimiter: str = ",") -> I
         lines = (raw.decode("utf-8", "surrogateescape") for raw in handle)
         if reader == "csv":
             yield _open_csv(lines, path, total, delimiter)
+        elif reader == "cdr":
+            opened = _open_csv(lines, path, total, delimiter)
+            yield Opened(cdr_columns(opened.columns), cdr_records(opened.records), total)
+        elif reader == "nmea":
+            yield Opened(None, nmea_records(lines), total)
         else:
             yield Opened(None, _jsonl_records(lines), total)
 
@@ -67,6 +74,10 @@ def parse_raw(reader: str, raw: str, columns: list[str] | None, delimiter: str =
         if len(rows) != 1:
             raise RecordError(WHOLE_RECORD, f"{len(rows)} lignes CSV au lieu d'une / not one row")
         return _row_fields(rows[0], columns or [])
+    if reader == "nmea":
+        return parse_nmea(raw)
+    if reader == "cdr":
+        return with_numbers(parse_raw("csv", raw, csv_columns(columns), delimiter))
     return _json_fields(raw)
 
 
@@ -133,7 +144,7 @@ def _open_csv(lines: Iterator[str], path: Path, total: int, delimiter: str) -> O
     tap.take()
     if not header:
         raise IngestError(f"{path}:1: fichier vide, pas d'en-tête / empty file, no header")
-    columns = [name.strip().lstrip("\ufeff") for name in header]
+    columns = _numbered([name.strip().lstrip("\ufeff") for name in header])
     if any(not name for name in columns) or len(set(columns)) != len(columns):
         raise IngestError(f"{path}:1: en-tête CSV vide ou en double / blank or repeated header")
     try:
@@ -143,6 +154,18 @@ def _open_csv(lines: Iterator[str], path: Path, total: int, delimiter: str) -> O
             f"{path}:1: en-tête CSV illisible / unreadable header: {error}"
         ) from error
     return Opened(columns, _csv_records(reader, tap, columns), total)
+
+
+def _numbered(names: list[str]) -> list[str]:
+    """Repeated names numbered as pandas does: AMLworld's two ``Account`` columns become
+    ``Account`` (sender) and ``Account.1`` (receiver), the names its users know."""
+    seen: dict[str, int] = {}
+    numbered = []
+    for name in names:
+        count = seen.get(name, 0)
+        seen[name] = count + 1
+        numbered.append(f"{name}.{count}" if count and name else name)
+    return numbered
 
 
 def _csv_records(

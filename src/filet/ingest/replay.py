@@ -41,7 +41,7 @@ def fix_quarantined(ws: Workspace, record_id: str, changes: dict[str, str]) -> Q
     with ws.db.begin() as conn:
         found = get(conn, record_id)
         state, setup = _setup(conn, found.file_sha256)
-        columns = state.columns if setup.format.reader == "csv" else None
+        columns = state.columns if setup.format.reader in ("csv", "cdr") else None
         for field in changes:
             if columns is not None and field != "raw" and field not in columns:
                 raise IngestError(f"{field}: colonne inconnue / no such column in {state.path}")

@@ -34,6 +34,65 @@ EVENT_TABLES: dict[str, pa.Schema] = {
             *_PROVENANCE_FIELDS,
         ]
     ),
+    # AIS static and voyage data (messages 5, 19, 24) as received, dated: what a
+    # vessel called itself, and where it said it was going, at each moment.
+    "ais_static": pa.schema(
+        [
+            pa.field("mmsi", pa.string(), nullable=False),
+            pa.field("ts", pa.timestamp("us", tz="UTC"), nullable=False),
+            pa.field("imo", pa.string()),
+            pa.field("name", pa.string()),
+            pa.field("call_sign", pa.string()),
+            pa.field("ship_type", pa.string()),
+            pa.field("destination", pa.string()),
+            pa.field("draught_m", pa.float64()),
+            *_PROVENANCE_FIELDS,
+        ]
+    ),
+    # AIS values emptied at ingest ("not available" or known noise), with the reason.
+    "ais_noise": pa.schema(
+        [
+            pa.field("mmsi", pa.string(), nullable=False),
+            pa.field("ts", pa.timestamp("us", tz="UTC")),
+            pa.field("cleaned", pa.string(), nullable=False),
+            pa.field("reason", pa.string(), nullable=False),
+            *_PROVENANCE_FIELDS,
+        ]
+    ),
+    # Bank transfers (AMLworld, AMLSim, bank CSV): bank ids stay text ("010" is not 10).
+    "transactions": pa.schema(
+        [
+            pa.field("transaction_id", pa.string()),
+            pa.field("ts", pa.timestamp("us", tz="UTC"), nullable=False),
+            pa.field("from_bank", pa.string()),
+            pa.field("from_account", pa.string(), nullable=False),
+            pa.field("to_bank", pa.string()),
+            pa.field("to_account", pa.string(), nullable=False),
+            pa.field("amount_paid", pa.float64(), nullable=False),
+            pa.field("payment_currency", pa.string()),
+            pa.field("amount_received", pa.float64()),
+            pa.field("receiving_currency", pa.string()),
+            pa.field("payment_format", pa.string()),
+            pa.field("is_laundering", pa.bool_()),
+            *_PROVENANCE_FIELDS,
+        ]
+    ),
+    # Call detail records ("fadettes"): numbers in E.164 where they parse, else as given;
+    # the case and the seizure (scellé) the record came from, when the file says.
+    "calls": pa.schema(
+        [
+            pa.field("caller", pa.string(), nullable=False),
+            pa.field("callee", pa.string(), nullable=False),
+            pa.field("start_ts", pa.timestamp("us", tz="UTC"), nullable=False),
+            pa.field("duration_s", pa.float64()),
+            pa.field("call_type", pa.string()),
+            pa.field("cell_start", pa.string()),
+            pa.field("cell_end", pa.string()),
+            pa.field("case_ref", pa.string()),
+            pa.field("seizure_ref", pa.string()),
+            *_PROVENANCE_FIELDS,
+        ]
+    ),
 }
 
 

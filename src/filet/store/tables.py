@@ -135,3 +135,19 @@ search_identifiers = sa.Table(
     sa.Column("original", sa.UnicodeText, nullable=False),
     sqlite_with_rowid=False,
 )
+
+# Audit (filet.security.audit): one row per audit entry, in leaf order. ``entry`` holds the
+# canonical JSON that was hashed into ``leaf_hash`` (RFC 9162 leaf); the other columns
+# repeat some of its fields for queries and are checked against it.
+
+audit_entries = sa.Table(
+    "audit_entries",
+    metadata,
+    sa.Column("idx", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("category", sa.String(16), nullable=False, index=True),
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("actor", sa.Unicode(256), nullable=False, index=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("entry", sa.UnicodeText, nullable=False),
+    sa.Column("leaf_hash", sa.String(64), nullable=False),
+)

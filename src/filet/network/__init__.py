@@ -1,0 +1,1 @@
+"""Criminal networks from call records: key players, brokers, disruption simulation."""

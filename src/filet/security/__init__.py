@@ -1,0 +1,1 @@
+"""Security: who did what, recorded so that nobody can rewrite it silently."""
