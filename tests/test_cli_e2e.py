@@ -43,7 +43,11 @@ def test_scan_writes_one_explained_alert_per_line(tmp_path: Path) -> None:
         app, ["scan", str(files["ais"]), "--format", "marinecadastre", "--out", str(out)]
     )
     assert result.exit_code == 0, result.output
-    alerts = [json.loads(line) for line in out.read_text().splitlines()]
+    alerts = [
+        alert
+        for alert in map(json.loads, out.read_text().splitlines())
+        if alert["detector_id"] == "maritime.ais_gap"
+    ]
     assert len(alerts) == len(world.planted_gaps)
     for alert in alerts:
         assert set(alert) == ALERT_FIELDS

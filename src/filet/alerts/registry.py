@@ -25,12 +25,17 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "filet.maritime.encounters",
     "filet.maritime.spoofing",
     "filet.maritime.identity",
+    "filet.maritime.port_calls",
+    "filet.maritime.risky_ports",
+    "filet.maritime.disabling",
+    "filet.maritime.dark_targets",
     "filet.finance.fans",
     "filet.finance.cycles",
     "filet.finance.structuring",
     "filet.finance.pass_through",
     "filet.network.key_players",
     "filet.network.brokers",
+    "filet.network.burners",
 )
 ENTRY_POINT_GROUP = "filet.detectors"
 

@@ -5,17 +5,21 @@ from __future__ import annotations
 import typer
 
 from filet.cli import (
+    accounts,
     alerts,
     audit,
+    compartments,
     demo,
     detect,
     entity,
     export,
+    finance,
     ingest,
     network,
     quarantine,
     retention,
     scan,
+    targeting,
     workspace_cmds,
 )
 
@@ -38,7 +42,11 @@ for module in (
     scan,
     demo,
     audit,
+    accounts,
+    compartments,
     retention,
+    finance,
+    targeting,
 ):
     module.register(app)
 

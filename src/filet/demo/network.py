@@ -4,7 +4,9 @@ A leader calls only his two lieutenants, never the street; each lieutenant runs 
 cell whose members call each other; a broker links the second cell to a supplier
 cell. The leader has two contacts and few calls, yet every path between the cells
 goes through him: the key-player ranking must put him in its top three, and the
-broker detector must flag the broker.
+broker detector must flag the broker. A semi-wholesaler of the first cell drops his
+line halfway through for a new one that calls almost the same members: the
+burner-switch detector must link the two.
 """
 
 from __future__ import annotations
@@ -43,11 +45,12 @@ class Hierarchy:
     lieutenants: tuple[str, str]
     broker: str
     calls: list[tuple[str, str]]
+    burner: tuple[str, str]  # old line, new line
 
 
 def generate(seed: int) -> Hierarchy:
     rng = random.Random(seed)
-    drawn = iter(rng.sample(range(10_000_000, 39_000_000), 2 + sum(CELL_SIZES)))
+    drawn = iter(rng.sample(range(10_000_000, 39_000_000), 4 + sum(CELL_SIZES)))
     leader, broker = _mobile(next(drawn)), _mobile(next(drawn))
     cells = [[_mobile(next(drawn)) for _ in range(size)] for size in CELL_SIZES]
     lieutenants = (cells[0][0], cells[1][0])
@@ -61,7 +64,23 @@ def generate(seed: int) -> Hierarchy:
     calls += [(broker, rng.choice(cells[1][1:])) for _ in range(4)]
     calls += [(broker, rng.choice(cells[2])) for _ in range(4)]
     rng.shuffle(calls)
-    return Hierarchy(leader, lieutenants, broker, calls)
+    burner = (_mobile(next(drawn)), _mobile(next(drawn)))
+    return Hierarchy(leader, lieutenants, broker, _switched(rng, calls, cells[0], burner), burner)
+
+
+def _switched(
+    rng: random.Random, calls: list[tuple[str, str]], cell: list[str], burner: tuple[str, str]
+) -> list[tuple[str, str]]:
+    """The calls with a line switch planted: the old line calls six members of the
+    cell in the first half of the period, the new one five of them and one more in
+    the second half (5 shared of 7, Jaccard 0.71)."""
+    old, new = burner
+    half = len(calls) // 2
+    before = calls[:half] + [(old, member) for member in cell[1:7]] * 2
+    after = calls[half:] + [(new, member) for member in cell[2:8]] * 2
+    rng.shuffle(before)
+    rng.shuffle(after)
+    return before + after
 
 
 def _mobile(digits: int) -> str:
@@ -100,6 +119,7 @@ class NetworkPart:
         assert self.hierarchy is not None, "write_inputs comes first"
         leader = phone.normalize(self.hierarchy.leader)
         broker = phone.normalize(self.hierarchy.broker)
+        old, new = (phone.normalize(number) for number in self.hierarchy.burner)
         return [
             Expectation(
                 f"Chef caché parmi les 3 acteurs clés / hidden leader in the top 3: {leader}",
@@ -108,6 +128,14 @@ class NetworkPart:
             Expectation(
                 f"Intermédiaire entre deux cellules / broker between two cells: {broker}",
                 broker in _flagged(alerts, "network.broker"),
+            ),
+            Expectation(
+                f"Changement de ligne / burner switch: {old} → {new}",
+                any(
+                    [s.value for s in alert.subjects] == [old, new]
+                    for alert in alerts
+                    if alert.detector_id == "network.burner_switch"
+                ),
             ),
         ]
 

@@ -44,7 +44,11 @@ FORMATS: dict[str, Format] = {
         Format("amlsim", "csv", "Virements AMLSim / transfers (transactions.csv)", "amlsim"),
         Format("nmea", "nmea", "AIS NMEA 0183 brut / raw (!AIVDM, tag blocks)", "nmea"),
         Format("dma", "csv", "AIS Danish Maritime Authority (CSV)", "dma"),
+        Format("sensor", "csv", "Pistes radar, avion, drone / sensor tracks (CSV)", "sensor"),
         Format("cdr", "cdr", "Fadettes / call detail records (CSV générique / generic)", "cdr"),
+        Format("telegram", "telegram", "Export Telegram Desktop (result.json)", "messaging"),
+        Format("whatsapp", "whatsapp", "Export de discussion WhatsApp / chat export", "messaging"),
+        Format("kcs", "csv", "Déclarations d'import KCS / KCS import declarations", "kcs"),
     )
 }
 

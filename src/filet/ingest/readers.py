@@ -22,9 +22,10 @@ import pyarrow.parquet as pq
 
 from filet.ingest.nmea import nmea_records, parse_nmea
 from filet.ingest.records import WHOLE_RECORD, IngestError, RecordError, SourceRecord, check_text
+from filet.network import messaging
 from filet.network.cdr import cdr_columns, cdr_records, csv_columns, with_numbers
 
-READERS = ("csv", "jsonl", "parquet", "nmea", "cdr")
+READERS = ("csv", "jsonl", "parquet", "nmea", "cdr", "telegram", "whatsapp")
 
 
 @dataclass
@@ -63,6 +64,12 @@ def open_records(reader: str, path: Path, total: int, delimiter: str = ",") -> I
             yield Opened(cdr_columns(opened.columns), cdr_records(opened.records), total)
         elif reader == "nmea":
             yield Opened(None, nmea_records(lines), total)
+        elif reader == "telegram":
+            records = messaging.telegram_records("".join(lines))
+            yield Opened(None, messaging.with_mentions(records), total)
+        elif reader == "whatsapp":
+            records = messaging.whatsapp_records(lines, path.stem)
+            yield Opened(None, messaging.with_mentions(records), total)
         else:
             yield Opened(None, _jsonl_records(lines), total)
 
@@ -78,6 +85,10 @@ def parse_raw(reader: str, raw: str, columns: list[str] | None, delimiter: str =
         return parse_nmea(raw)
     if reader == "cdr":
         return with_numbers(parse_raw("csv", raw, csv_columns(columns), delimiter))
+    if reader == "telegram":
+        return messaging.telegram_fields(_json_fields(raw), {})
+    if reader == "whatsapp":
+        return messaging.whatsapp_fields(raw, None)
     return _json_fields(raw)
 
 

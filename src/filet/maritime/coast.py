@@ -78,6 +78,11 @@ def nearest_port(lat: float, lon: float) -> tuple[Port, float]:
     return ports[index], float(distances[index])
 
 
+def all_ports() -> tuple[Port, ...]:
+    """Every port of the list, in its order (a few UN/LOCODEs appear twice)."""
+    return _ports()[0]
+
+
 def port(locode: str) -> Port:
     """One port of the list by its UN/LOCODE; KeyError if the list lacks it."""
     for candidate in _ports()[0]:

@@ -144,14 +144,17 @@ def _merge_headers(conn: sa.Connection, headers: list[dict[str, Any]]) -> None:
 
 
 def load_entity(
-    conn: sa.Connection, entity_id: str, max_handling: HandlingCode = HandlingCode.H3
+    conn: sa.Connection,
+    entity_id: str,
+    max_handling: HandlingCode = HandlingCode.H3,
+    visible: sa.ColumnElement[bool] | None = None,
 ) -> StatementEntity | None:
-    """The entity assembled from its statements at or below ``max_handling``."""
-    rows = (
-        conn.execute(sa.select(statements).where(statements.c.entity_id == entity_id))
-        .mappings()
-        .all()
-    )
+    """The entity assembled from its statements at or below ``max_handling`` (and
+    matching ``visible``, a row filter such as the access policy's)."""
+    query = sa.select(statements).where(statements.c.entity_id == entity_id)
+    if visible is not None:
+        query = query.where(visible)
+    rows = conn.execute(query).mappings().all()
     return _assemble(entity_id, list(rows), max_handling)
 
 
@@ -160,9 +163,13 @@ def iter_entities(
     schema: str | None = None,
     max_handling: HandlingCode = HandlingCode.H3,
     batch_size: int = 500,
+    visible: sa.ColumnElement[bool] | None = None,
 ) -> Iterator[StatementEntity]:
-    """Every entity (of ``schema`` and its descendants, if given), in id order."""
+    """Every entity (of ``schema`` and its descendants, if given), in id order, built
+    from the statements matching ``visible`` when a row filter is given."""
     query = sa.select(entities.c.id).order_by(entities.c.id)
+    if visible is not None:
+        query = query.where(entities.c.id.in_(sa.select(statements.c.entity_id).where(visible)))
     if schema is not None:
         names = [descendant.name for descendant in model[schema].descendants]
         query = query.where(entities.c.schema.in_([schema, *names]))
@@ -170,9 +177,10 @@ def iter_entities(
     for start in range(0, len(ids), batch_size):
         chunk = ids[start : start + batch_size]
         grouped: dict[str, list[Any]] = {entity_id: [] for entity_id in chunk}
-        for row in conn.execute(
-            sa.select(statements).where(statements.c.entity_id.in_(chunk))
-        ).mappings():
+        rows = sa.select(statements).where(statements.c.entity_id.in_(chunk))
+        if visible is not None:
+            rows = rows.where(visible)
+        for row in conn.execute(rows).mappings():
             grouped[row["entity_id"]].append(row)
         for entity_id in chunk:
             entity = _assemble(entity_id, grouped[entity_id], max_handling)
@@ -180,11 +188,16 @@ def iter_entities(
                 yield entity
 
 
-def values_with_provenance(conn: sa.Connection, entity_id: str) -> list[StoredValue]:
+def values_with_provenance(
+    conn: sa.Connection, entity_id: str, visible: sa.ColumnElement[bool] | None = None
+) -> list[StoredValue]:
+    query = sa.select(statements).where(
+        statements.c.entity_id == entity_id, statements.c.prop != Statement.BASE
+    )
+    if visible is not None:
+        query = query.where(visible)
     rows = conn.execute(
-        sa.select(statements)
-        .where(statements.c.entity_id == entity_id, statements.c.prop != Statement.BASE)
-        .order_by(statements.c.prop, statements.c.value, statements.c.source_record)
+        query.order_by(statements.c.prop, statements.c.value, statements.c.source_record)
     ).mappings()
     return [
         StoredValue(

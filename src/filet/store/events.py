@@ -49,6 +49,18 @@ EVENT_TABLES: dict[str, pa.Schema] = {
             *_PROVENANCE_FIELDS,
         ]
     ),
+    # Contacts from sensors other than AIS (coastal radar, patrol aircraft, drones): one
+    # row per timestamped position of a sensor track, to find vessels AIS does not show.
+    "sensor_tracks": pa.schema(
+        [
+            pa.field("track_id", pa.string(), nullable=False),
+            pa.field("ts", pa.timestamp("us", tz="UTC"), nullable=False),
+            pa.field("lat", pa.float64(), nullable=False),
+            pa.field("lon", pa.float64(), nullable=False),
+            pa.field("sensor", pa.string()),
+            *_PROVENANCE_FIELDS,
+        ]
+    ),
     # AIS values emptied at ingest ("not available" or known noise), with the reason.
     "ais_noise": pa.schema(
         [
@@ -88,6 +100,54 @@ EVENT_TABLES: dict[str, pa.Schema] = {
             pa.field("call_type", pa.string()),
             pa.field("cell_start", pa.string()),
             pa.field("cell_end", pa.string()),
+            pa.field("case_ref", pa.string()),
+            pa.field("seizure_ref", pa.string()),
+            *_PROVENANCE_FIELDS,
+        ]
+    ),
+    # Import declarations (customs targeting): codes and party ids stay text; the
+    # inspection outcome (`fraud`, `critical_fraud`) is empty for a declaration not yet
+    # inspected, so the same table holds the labelled history and the items to score.
+    "declarations": pa.schema(
+        [
+            pa.field("declaration_id", pa.string(), nullable=False),
+            pa.field("ts", pa.timestamp("us", tz="UTC"), nullable=False),
+            pa.field("office", pa.string()),
+            pa.field("process_type", pa.string()),
+            pa.field("import_type", pa.string()),
+            pa.field("import_use", pa.string()),
+            pa.field("payment_type", pa.string()),
+            pa.field("transport_mode", pa.string()),
+            pa.field("declarant", pa.string()),
+            pa.field("importer", pa.string()),
+            pa.field("seller", pa.string()),
+            pa.field("courier", pa.string()),
+            pa.field("hs6", pa.string()),
+            pa.field("departure_country", pa.string()),
+            pa.field("origin_country", pa.string()),
+            pa.field("tax_rate", pa.float64()),
+            pa.field("tax_type", pa.string()),
+            pa.field("origin_indicator", pa.string()),
+            pa.field("net_mass", pa.float64()),
+            pa.field("item_price", pa.float64()),
+            pa.field("fraud", pa.bool_()),
+            pa.field("critical_fraud", pa.int64()),
+            *_PROVENANCE_FIELDS,
+        ]
+    ),
+    # Messages from seized phones (Telegram, WhatsApp exports), with the identifiers and
+    # trafficking slang found in their text (filet.network.messaging).
+    "messages": pa.schema(
+        [
+            pa.field("chat", pa.string()),
+            pa.field("chat_id", pa.string()),
+            pa.field("message_id", pa.string()),
+            pa.field("sender", pa.string()),
+            pa.field("sender_id", pa.string()),
+            pa.field("ts", pa.timestamp("us", tz="UTC"), nullable=False),
+            pa.field("text", pa.string()),
+            pa.field("identifiers", pa.string()),
+            pa.field("slang", pa.string()),
             pa.field("case_ref", pa.string()),
             pa.field("seizure_ref", pa.string()),
             *_PROVENANCE_FIELDS,

@@ -151,3 +151,73 @@ audit_entries = sa.Table(
     sa.Column("entry", sa.UnicodeText, nullable=False),
     sa.Column("leaf_hash", sa.String(64), nullable=False),
 )
+
+# Accounts and compartments (filet.security): local and service accounts, their hashed
+# API tokens, compartments (a case or an operation), who is a member of which (granted
+# by someone entitled to, with a reason and an expiry) and which datasets each holds.
+
+accounts = sa.Table(
+    "accounts",
+    metadata,
+    sa.Column("name", sa.Unicode(128), primary_key=True),
+    sa.Column("display_name", sa.Unicode(256), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("role", sa.String(32), nullable=False),
+    sa.Column("service", sa.String(32), nullable=False),
+    sa.Column("clearance", sa.Integer, nullable=False),
+    sa.Column("password_hash", sa.String(256), nullable=True),
+    sa.Column("totp_secret", sa.String(64), nullable=True),
+    sa.Column("totp_last_step", sa.BigInteger, nullable=True),
+    sa.Column("failed_logins", sa.Integer, nullable=False),
+    sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("disabled", sa.Boolean, nullable=False),
+    sa.Column("created_by", sa.Unicode(128), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("account", sa.Unicode(128), nullable=False, index=True),
+    sa.Column("secret_sha256", sa.String(64), nullable=False),
+    sa.Column("scopes", sa.JSON, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+)
+
+compartments = sa.Table(
+    "compartments",
+    metadata,
+    sa.Column("name", sa.Unicode(128), primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("title", sa.Unicode(512), nullable=False),
+    sa.Column("service", sa.String(32), nullable=False),
+    sa.Column("clearance", sa.Integer, nullable=False),
+    sa.Column("created_by", sa.Unicode(128), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+compartment_members = sa.Table(
+    "compartment_members",
+    metadata,
+    sa.Column("compartment", sa.Unicode(128), primary_key=True),
+    sa.Column("account", sa.Unicode(128), primary_key=True, index=True),
+    sa.Column("granted_by", sa.Unicode(128), nullable=False),
+    sa.Column("reason", sa.UnicodeText, nullable=False),
+    sa.Column("granted_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("revoked_by", sa.Unicode(128), nullable=True),
+    sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+)
+
+compartment_datasets = sa.Table(
+    "compartment_datasets",
+    metadata,
+    sa.Column("dataset", sa.String(128), primary_key=True),
+    sa.Column("compartment", sa.Unicode(128), nullable=False, index=True),
+    sa.Column("assigned_by", sa.Unicode(128), nullable=False),
+    sa.Column("assigned_at", sa.DateTime(timezone=True), nullable=False),
+)

@@ -141,3 +141,26 @@ class Combination(AuditEvent):
     engine: str
     alerts_found: int
     alerts_new: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Authentication(AuditEvent):
+    """Someone tried to log in (OWASP ASVS 5.0 16.3.1): ``outcome`` is ``success`` or why
+    it failed (``bad_password``, ``bad_totp``, ``locked``, ``disabled``, ``unknown``);
+    ``failures`` the consecutive failures counted after this attempt. Never the secret."""
+
+    category: ClassVar[str] = "authentication"
+
+    outcome: str
+    failures: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class Authorization(AuditEvent):
+    """The policy decided (OWASP ASVS 5.0 16.3.2): ``objects`` names the resource,
+    ``allowed`` the decision, allow or deny, and ``reason`` the rule that made it."""
+
+    category: ClassVar[str] = "authorization"
+
+    allowed: bool
+    reason: str

@@ -1,0 +1,285 @@
+"""The one place that decides who may do what, deny by default.
+
+``authorize`` answers a single question (may this account take this action on this
+resource?) and records the decision, allow or deny, in the audit log. The same rule
+for reading data is ``visible_statements_clause``: a SQL condition that queries put in
+their WHERE clause, so that data outside the account's compartments never leaves the
+database. ``tests/test_authorization_matrix.py`` checks that the two always agree.
+
+The rule for data (read, write, export):
+
+1. the account is not disabled, and its role (and its token's scopes) allow the action;
+2. data in no compartment is open to every role but ``partner``: a partner service sees
+   only what a compartment shares with it;
+3. data in a compartment needs a membership that is neither revoked nor expired, and a
+   clearance at least the compartment's. An administrator is no exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+
+from filet.security.audit import Authorization, track_event
+from filet.security.identity import Account, Role
+from filet.store.tables import (
+    compartment_datasets,
+    compartment_members,
+    compartments,
+    entities,
+    statements,
+)
+
+
+class Action(StrEnum):
+    READ = "read"
+    WRITE = "write"
+    EXPORT = "export"
+    GRANT = "grant"  # add or remove members of a compartment one belongs to
+    CREATE_COMPARTMENT = "compartment.create"
+    MANAGE_ACCOUNTS = "account.manage"
+    READ_AUDIT = "audit.read"
+
+
+DATA_ACTIONS = frozenset({Action.READ, Action.WRITE, Action.EXPORT})
+_R, _W, _E = Action.READ, Action.WRITE, Action.EXPORT
+_G, _C = Action.GRANT, Action.CREATE_COMPARTMENT
+
+ROLE_ACTIONS: Mapping[Role, frozenset[Action]] = {
+    Role.ANALYST: frozenset({_R, _W}),
+    Role.INVESTIGATOR: frozenset({_R, _W, _E}),
+    Role.SUPERVISOR: frozenset({_R, _W, _E, _G, _C}),
+    Role.MAGISTRATE: frozenset({_R, _E, _G, _C}),
+    # An inspector reads the log of who looked at what, never the data itself.
+    Role.INSPECTOR: frozenset({Action.READ_AUDIT}),
+    Role.PARTNER: frozenset({_R}),
+    # Reads only what a membership opens, like anyone (rule 3).
+    Role.ADMINISTRATOR: frozenset({_R, Action.MANAGE_ACCOUNTS}),
+}
+OPEN_DATA_ROLES = frozenset(role for role in Role if role is not Role.PARTNER)
+
+
+@dataclass(frozen=True)
+class Resource:
+    """What an action is taken on: ``kind`` and, where it applies, its ``name``."""
+
+    kind: str
+    name: str = ""
+
+    @classmethod
+    def compartment(cls, name: str) -> Resource:
+        return cls("compartment", name)
+
+    @classmethod
+    def dataset(cls, name: str) -> Resource:
+        return cls("dataset", name)
+
+    @classmethod
+    def entity(cls, entity_id: str) -> Resource:
+        return cls("entity", entity_id)
+
+    @classmethod
+    def open_data(cls) -> Resource:
+        return cls("open-data")
+
+    @classmethod
+    def all_entities(cls) -> Resource:
+        """Every entity, through the row filter: what a listing or a search reads."""
+        return cls("entities")
+
+    @classmethod
+    def accounts(cls) -> Resource:
+        return cls("accounts")
+
+    @classmethod
+    def audit_log(cls) -> Resource:
+        return cls("audit-log")
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind}:{self.name}" if self.name else self.kind
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+_GLOBAL_ACTIONS = {
+    Action.MANAGE_ACCOUNTS: "accounts",
+    Action.READ_AUDIT: "audit-log",
+    Action.CREATE_COMPARTMENT: "compartment",
+}
+
+
+def authorize(
+    conn: sa.Connection,
+    account: Account,
+    action: Action,
+    resource: Resource,
+    purpose: str = "",
+    now: datetime | None = None,
+) -> Decision:
+    """Decide, and record the decision in the audit log inside the caller's transaction."""
+    decision = decide(conn, account, action, resource, now or datetime.now(UTC))
+    event = Authorization(
+        actor=account.actor(purpose),
+        action=f"policy.{action.value}",
+        objects=(resource.label,),
+        allowed=decision.allowed,
+        reason=decision.reason,
+    )
+    track_event(conn, event)
+    return decision
+
+
+def decide(
+    conn: sa.Connection, account: Account, action: Action, resource: Resource, now: datetime
+) -> Decision:
+    """The decision alone, unrecorded: ``authorize`` is what callers use."""
+    if account.disabled:
+        return Decision(False, "compte désactivé / account disabled")
+    if action not in allowed_actions(account):
+        return Decision(
+            False, f"le rôle / role {account.role.value} ne permet pas / may not {action.value}"
+        )
+    if action in _GLOBAL_ACTIONS:
+        if resource.kind != _GLOBAL_ACTIONS[action]:
+            return Decision(
+                False, f"{action.value} ne porte pas sur / does not apply to {resource.kind}"
+            )
+        return Decision(True, f"rôle / role {account.role.value}")
+    if resource.kind == "dataset":
+        return _dataset(conn, account, resource.name, now)
+    if resource.kind == "compartment":
+        return _compartment(conn, account, resource.name, now)
+    if action is Action.GRANT:
+        return Decision(False, "grant porte sur un compartiment / grant applies to a compartment")
+    if resource.kind == "open-data":
+        return _open_data(account)
+    if resource.kind == "entity":
+        return _entity(conn, account, action, resource.name, now)
+    if resource.kind == "entities":
+        return Decision(True, "filtre de lignes / row filter")
+    return Decision(False, f"ressource inconnue / unknown resource {resource.label}")
+
+
+def allowed_actions(account: Account) -> frozenset[Action]:
+    """The role's actions, narrowed to the token's scopes when it has some."""
+    actions = ROLE_ACTIONS[account.role]
+    if account.scopes is None:
+        return actions
+    return frozenset(action for action in actions if action.value in account.scopes)
+
+
+def _open_data(account: Account) -> Decision:
+    if account.role not in OPEN_DATA_ROLES:
+        return Decision(
+            False,
+            "partenaire: compartiments partagés seulement / partner: shared compartments only",
+        )
+    return Decision(True, "données hors compartiment / data in no compartment")
+
+
+def _dataset(conn: sa.Connection, account: Account, dataset: str, now: datetime) -> Decision:
+    holder = conn.scalar(
+        sa.select(compartment_datasets.c.compartment).where(
+            compartment_datasets.c.dataset == dataset
+        )
+    )
+    if holder is None:
+        return _open_data(account)
+    return _compartment(conn, account, holder, now)
+
+
+def _compartment(conn: sa.Connection, account: Account, name: str, now: datetime) -> Decision:
+    members = compartment_members
+    row = conn.execute(
+        sa.select(compartments.c.clearance, members.c.expires_at, members.c.revoked_at)
+        .select_from(
+            compartments.outerjoin(
+                members,
+                sa.and_(
+                    members.c.compartment == compartments.c.name,
+                    members.c.account == account.name,
+                ),
+            )
+        )
+        .where(compartments.c.name == name)
+    ).first()
+    if row is None:
+        return Decision(False, f"compartiment inconnu / unknown compartment {name}")
+    if row.expires_at is None:
+        return Decision(False, f"non membre / not a member of {name}")
+    if row.revoked_at is not None:
+        return Decision(False, f"accès révoqué / membership of {name} revoked")
+    expires = as_utc(row.expires_at)
+    if expires <= now:
+        return Decision(False, f"accès expiré / membership of {name} expired {expires:%Y-%m-%d}")
+    if account.clearance < row.clearance:
+        return Decision(
+            False, f"habilitation insuffisante / clearance {account.clearance} < {row.clearance}"
+        )
+    return Decision(True, f"membre de / member of {name} until {expires:%Y-%m-%d}")
+
+
+def _entity(
+    conn: sa.Connection, account: Account, action: Action, entity_id: str, now: datetime
+) -> Decision:
+    """Visible when at least one of its values passes the row filter; the refusal does
+    not say whether the entity exists, which would itself be a disclosure."""
+    visible = sa.exists().where(
+        statements.c.entity_id == entity_id,
+        visible_statements_clause(account, action, now),
+    )
+    if conn.scalar(sa.select(visible)):
+        return Decision(True, "valeurs visibles / values visible through the row filter")
+    return Decision(False, "aucune valeur visible / nothing visible to this account")
+
+
+def visible_statements_clause(
+    account: Account, action: Action = Action.READ, now: datetime | None = None
+) -> sa.ColumnElement[bool]:
+    """The policy's rule for data, as a WHERE condition on ``statements``."""
+    if account.disabled or action not in DATA_ACTIONS or action not in allowed_actions(account):
+        return sa.false()
+    members = compartment_members
+    admitted = (
+        sa.select(compartment_datasets.c.dataset)
+        .join(compartments, compartments.c.name == compartment_datasets.c.compartment)
+        .join(members, members.c.compartment == compartments.c.name)
+        .where(
+            members.c.account == account.name,
+            members.c.revoked_at.is_(None),
+            members.c.expires_at > (now or datetime.now(UTC)),
+            compartments.c.clearance <= int(account.clearance),
+        )
+    )
+    clause: sa.ColumnElement[bool] = statements.c.dataset.in_(admitted)
+    if account.role in OPEN_DATA_ROLES:
+        closed = sa.select(compartment_datasets.c.dataset)
+        clause = sa.or_(clause, statements.c.dataset.not_in(closed))
+    return clause
+
+
+def visible_entities_clause(
+    account: Account, action: Action = Action.READ, now: datetime | None = None
+) -> sa.ColumnElement[bool]:
+    """The same rule as a WHERE condition on ``entities``: those with a visible value."""
+    visible = sa.select(statements.c.entity_id).where(
+        visible_statements_clause(account, action, now)
+    )
+    return entities.c.id.in_(visible)
+
+
+def as_utc(value: datetime) -> datetime:
+    """SQLite returns naive datetimes; everything is stored in UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

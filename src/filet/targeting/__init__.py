@@ -1,0 +1,1 @@
+"""Customs targeting: risk scores for declarations, with reasons, evaluated by date."""
