@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from filet.alerts import Alert, Detector, Evidence, Subject, Thresholds, register, threshold
+from filet.alerts.wording import comma
 from filet.engine import Dialect, Step
 from filet.engine.dialects import EARTH_RADIUS_M
 from filet.maritime.coast import METRES_PER_NAUTICAL_MILE
@@ -160,7 +161,7 @@ def _alert(row: dict[str, Any], thresholds: DarkTargetThresholds) -> Alert:
         score=round(dark / total, 3),
         reason_fr=(
             f"Cible sans AIS : piste {track} ({sensor}), {dark} contacts sur {total} sans "
-            f"aucune position AIS à moins de {_fr(nm)} milles marins et {minutes:g} min."
+            f"aucune position AIS à moins de {comma(nm)} milles marins et {minutes:g} min."
         ),
         reason_en=(
             f"Dark target: track {track} ({sensor}), {dark} of {total} contacts with no AIS "
@@ -178,11 +179,6 @@ def _alert(row: dict[str, Any], thresholds: DarkTargetThresholds) -> Alert:
         thresholds=thresholds.used(),
         thresholds_hash=thresholds.digest(),
     )
-
-
-def _fr(value: float) -> str:
-    """One decimal with a decimal comma, as French readers expect."""
-    return f"{value:.1f}".replace(".", ",")
 
 
 DETECTOR = register(

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from filet.alerts import Alert, Detector, Evidence, Subject, Thresholds, register, threshold
+from filet.alerts.wording import comma
 from filet.engine import Dialect, Step
 from filet.maritime.coast import METRES_PER_NAUTICAL_MILE, nearest_land_nm
 
@@ -179,11 +180,11 @@ def _alert(row: dict[str, Any], thresholds: DisablingThresholds) -> Alert:
         end=row["end_ts"],
         score=score(hours, thresholds.min_gap_hours),
         reason_fr=(
-            f"Extinction AIS probablement volontaire : MMSI {mmsi} silencieux {_fr(hours)} h "
+            f"Extinction AIS probablement volontaire : MMSI {mmsi} silencieux {comma(hours)} h "
             f"à partir de {where}, à plus de {shore:g} milles marins de la côte, après "
             f"{heard} positions reçues en {thresholds.lookback_hours:g} h, dans une zone "
-            f"bien couverte ({_fr(area)} positions par navire et par jour) ; "
-            f"{_fr(km)} km parcourus (vitesse implicite {_fr(knots)} nœuds)."
+            f"bien couverte ({comma(area)} positions par navire et par jour) ; "
+            f"{comma(km)} km parcourus (vitesse implicite {comma(knots)} nœuds)."
         ),
         reason_en=(
             f"Likely intentional AIS disabling: MMSI {mmsi} silent for {hours:.1f} h from "
@@ -203,11 +204,6 @@ def _alert(row: dict[str, Any], thresholds: DisablingThresholds) -> Alert:
         thresholds=thresholds.used(),
         thresholds_hash=thresholds.digest(),
     )
-
-
-def _fr(value: float) -> str:
-    """One decimal with a decimal comma, as French readers expect."""
-    return f"{value:.1f}".replace(".", ",")
 
 
 DETECTOR = register(

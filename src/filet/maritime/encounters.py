@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from filet.alerts import Alert, Detector, Evidence, Subject, Thresholds, register, threshold
+from filet.alerts.wording import comma
 from filet.engine import Dialect, Step
 from filet.engine.dialects import EARTH_RADIUS_M
 from filet.maritime.coast import METRES_PER_NAUTICAL_MILE, nearest_port
@@ -269,9 +270,9 @@ def _alert(row: dict[str, Any], thresholds: EncounterThresholds, port: str, port
         score=score(hours, thresholds.min_duration_hours),
         reason_fr=(
             f"Rencontre en mer : MMSI {a} et {b} à moins de {thresholds.max_distance_m:.0f} m "
-            f"pendant {_fr(hours)} h (au plus près {row['min_distance_m']:.0f} m, vitesses "
-            f"médianes {_fr(speeds[0])} et {_fr(speeds[1])} nœuds) autour de {where} ; port "
-            f"le plus proche {port} à {_fr(port_m / 1000)} km."
+            f"pendant {comma(hours)} h (au plus près {row['min_distance_m']:.0f} m, vitesses "
+            f"médianes {comma(speeds[0])} et {comma(speeds[1])} nœuds) autour de {where} ; port "
+            f"le plus proche {port} à {comma(port_m / 1000)} km."
         ),
         reason_en=(
             f"Encounter at sea: MMSI {a} and {b} within {thresholds.max_distance_m:.0f} m "
@@ -286,11 +287,6 @@ def _alert(row: dict[str, Any], thresholds: EncounterThresholds, port: str, port
         thresholds=thresholds.used(),
         thresholds_hash=thresholds.digest(),
     )
-
-
-def _fr(value: float) -> str:
-    """One decimal with a decimal comma, as French readers expect."""
-    return f"{value:.1f}".replace(".", ",")
 
 
 DETECTOR = register(

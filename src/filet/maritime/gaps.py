@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from filet.alerts import Alert, Detector, Evidence, Subject, Thresholds, register, threshold
+from filet.alerts.wording import comma
 from filet.engine import Dialect, Step
 
 DETECTOR_ID = "maritime.ais_gap"
@@ -112,9 +113,9 @@ def _alert(row: dict[str, Any], thresholds: AisGapThresholds) -> Alert:
         end=row["end_ts"],
         score=score(hours, thresholds.min_gap_hours),
         reason_fr=(
-            f"Silence AIS de {_fr(hours)} h (MMSI {mmsi}) ; {_fr(km)} km entre la dernière "
+            f"Silence AIS de {comma(hours)} h (MMSI {mmsi}) ; {comma(km)} km entre la dernière "
             f"position avant le silence et la première après "
-            f"(vitesse moyenne implicite {_fr(knots)} nœuds)."
+            f"(vitesse moyenne implicite {comma(knots)} nœuds)."
         ),
         reason_en=(
             f"AIS silence of {hours:.1f} h (MMSI {mmsi}); {km:.1f} km between the last "
@@ -133,11 +134,6 @@ def _alert(row: dict[str, Any], thresholds: AisGapThresholds) -> Alert:
         thresholds=thresholds.used(),
         thresholds_hash=thresholds.digest(),
     )
-
-
-def _fr(value: float) -> str:
-    """One decimal with a decimal comma, as French readers expect."""
-    return f"{value:.1f}".replace(".", ",")
 
 
 DETECTOR = register(

@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from filet.alerts import Alert, Detector, Evidence, Subject, Thresholds, register, threshold
+from filet.alerts.wording import comma
 from filet.engine import Dialect, Step
 from filet.maritime.coast import METRES_PER_NAUTICAL_MILE, nearest_land_nm
 
@@ -161,7 +162,7 @@ def _alert(row: dict[str, Any], thresholds: LoiteringThresholds) -> Alert:
     hours = (end - start).total_seconds() / 3600
     mmsi, lat, lon = row["mmsi"], row["lat"], row["lon"]
     shore = thresholds.min_distance_from_shore_nm
-    where_fr = f"à plus de {_fr(shore)} milles de toute terre" if shore else "distance non testée"
+    where_fr = f"à plus de {comma(shore)} milles de toute terre" if shore else "distance non testée"
     where_en = f"more than {shore:.1f} nm from any land" if shore else "distance not tested"
     return Alert(
         detector_id=DETECTOR_ID,
@@ -171,7 +172,7 @@ def _alert(row: dict[str, Any], thresholds: LoiteringThresholds) -> Alert:
         end=end,
         score=score(hours, thresholds.min_duration_hours),
         reason_fr=(
-            f"MMSI {mmsi} sous {_fr(thresholds.max_speed_knots)} nœuds pendant {_fr(hours)} h "
+            f"MMSI {mmsi} sous {comma(thresholds.max_speed_knots)} nœuds pendant {comma(hours)} h "
             f"autour de {lat:.3f}, {lon:.3f} ({where_fr})."
         ),
         reason_en=(
@@ -190,11 +191,6 @@ def _alert(row: dict[str, Any], thresholds: LoiteringThresholds) -> Alert:
         thresholds=thresholds.used(),
         thresholds_hash=thresholds.digest(),
     )
-
-
-def _fr(value: float) -> str:
-    """One decimal with a decimal comma, as French readers expect."""
-    return f"{value:.1f}".replace(".", ",")
 
 
 DETECTOR = register(

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from filet.alerts import Alert, Detector, Evidence, Subject, Thresholds, register, threshold
+from filet.alerts.wording import comma
 from filet.engine import Dialect, Step
 from filet.engine.dialects import EARTH_RADIUS_M
 from filet.maritime.coast import METRES_PER_NAUTICAL_MILE, Port, all_ports
@@ -214,8 +215,8 @@ def call_alert(
         end=row["end_ts"],
         score=score,
         reason_fr=(
-            f"Escale de MMSI {mmsi} à {named} pendant {_fr(hours)} h ({how_fr} dans le port, "
-            f"au plus près {_fr(row['closest_m'] / 1000)} km){left_fr}.{notes[0]}"
+            f"Escale de MMSI {mmsi} à {named} pendant {comma(hours)} h ({how_fr} dans le port, "
+            f"au plus près {comma(row['closest_m'] / 1000)} km){left_fr}.{notes[0]}"
         ),
         reason_en=(
             f"Port call of MMSI {mmsi} at {named} for {hours:.1f} h ({how_en} in port, "
@@ -233,11 +234,6 @@ def call_alert(
         thresholds=thresholds.used(),
         thresholds_hash=thresholds.digest(),
     )
-
-
-def _fr(value: float) -> str:
-    """One decimal with a decimal comma, as French readers expect."""
-    return f"{value:.1f}".replace(".", ",")
 
 
 DETECTOR = register(

@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from filet.alerts import Alert, Detector, Evidence, Subject, Thresholds, register, threshold
+from filet.alerts.wording import comma
 from filet.engine import Dialect, Step
 from filet.maritime.coast import METRES_PER_NAUTICAL_MILE
 from filet.model.identifiers import mmsi as mmsi_ids
@@ -175,7 +176,7 @@ def _alert(
         minutes = (row["jump_end_us"] - row["jump_us"]) / _US_PER_MINUTE
         fr.append(
             f"{jumps} sauts impossibles sur {row['positions']} positions (le premier : "
-            f"{_fr(row['jump_nm'])} milles en {minutes:.0f} min), deux émetteurs probables"
+            f"{comma(row['jump_nm'])} milles en {minutes:.0f} min), deux émetteurs probables"
         )
         en.append(
             f"{jumps} impossible jumps in {row['positions']} positions (the first: "
@@ -203,11 +204,6 @@ def _alert(
         thresholds=thresholds.used(),
         thresholds_hash=thresholds.digest(),
     )
-
-
-def _fr(value: float) -> str:
-    """One decimal with a decimal comma, as French readers expect."""
-    return f"{value:.1f}".replace(".", ",")
 
 
 DETECTOR = register(
