@@ -207,7 +207,8 @@ def test_thresholds_refuse_nonsense() -> None:
 
 
 def test_demo_world_is_seeded_and_its_plants_are_found(tmp_path: Path) -> None:
-    """The demo's money world: same seed, same transfers; every plant found, nothing else."""
+    """The demo's money world: same seed, same transfers; every plant found, and every
+    alert is about a planted account (the collector's halves are a fan-in and a fan-out)."""
     assert generate(7).transfers == generate(7).transfers
     assert generate(7).transfers != generate(8).transfers
     part = FinancePart()
@@ -219,13 +220,19 @@ def test_demo_world_is_seeded_and_its_plants_are_found(tmp_path: Path) -> None:
             alerts = run_detectors(ws, engine)
     finally:
         ws.close()
-    assert [expected.found for expected in part.expectations(alerts)] == [True] * 4
-    finance = sorted(
-        alert.detector_id for alert in alerts if alert.detector_id.startswith("finance")
-    )
-    assert finance == [
+    assert [expected.found for expected in part.expectations(alerts)] == [True] * 6
+    finance = [alert for alert in alerts if alert.detector_id.startswith("finance")]
+    assert {alert.detector_id for alert in finance} == {
         "finance.cycle",
         "finance.fan_in",
+        "finance.fan_out",
+        "finance.gather_scatter",
         "finance.pass_through",
+        "finance.scatter_gather",
         "finance.structuring",
-    ]
+    }
+    world = part.world
+    assert world is not None
+    planted = {world.fan_in_hub, world.structurer, world.transit, world.collector}
+    planted |= world.cycle | world.scatter_ends
+    assert {alert.subjects[0].value for alert in finance} <= planted

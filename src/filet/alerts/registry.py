@@ -33,6 +33,7 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "filet.finance.cycles",
     "filet.finance.structuring",
     "filet.finance.pass_through",
+    "filet.finance.scatter_gather",
     "filet.network.key_players",
     "filet.network.brokers",
     "filet.network.burners",

@@ -1,7 +1,9 @@
 """The demo's money part: three weeks of bank transfers in the IBM AMLworld layout, with
 a planted fan-in (mules paying one account), a cycle of four transfers coming back to
-its start, cash structured just below €10,000 and a transit account that forwards what
-it gets within hours, hidden in regular traffic."""
+its start, cash structured just below €10,000, a transit account that forwards what
+it gets within hours, money split over three front companies and rejoined
+(scatter-gather) and a collection point that pays out what it gathers (gather-scatter),
+hidden in regular traffic."""
 
 from __future__ import annotations
 
@@ -58,6 +60,9 @@ class MoneyWorld:
     cycle: set[str] = field(default_factory=set)
     structurer: str = ""
     transit: str = ""
+    scatter_ends: set[str] = field(default_factory=set)
+    relays: set[str] = field(default_factory=set)
+    collector: str = ""
 
 
 def key(account: tuple[str, str]) -> str:
@@ -86,6 +91,8 @@ def generate(seed: int = 7, accounts: int = 30, days: int = 21) -> MoneyWorld:
     _plant_cycle(world, rng, ring[10], ring[17], ring[24], ring[6])
     _plant_structuring(world, rng, ring[20], ring[21])
     _plant_pass_through(world, rng, (ring[12], ring[27]))
+    _plant_scatter_gather(world, rng)
+    _plant_gather_scatter(world, rng)
     world.transfers.sort(key=lambda transfer: transfer.ts)
     return world
 
@@ -135,6 +142,42 @@ def _plant_pass_through(
         world.transfers.append(Transfer(later, transit, offshore, 29_400.0, laundering=True))
 
 
+def _plant_scatter_gather(world: MoneyWorld, rng: random.Random) -> None:
+    """Three front companies each get a share and, two or three days later, pass it to
+    one final account: no transfer links the two ends."""
+    origin = ("0012", f"97{rng.randrange(16**7):07X}")
+    target = ("1124", f"98{rng.randrange(16**7):07X}")
+    world.scatter_ends = {key(origin), key(target)}
+    for number in range(3):
+        relay = (BANKS[number], f"92{rng.randrange(16**7):07X}")
+        world.relays.add(key(relay))
+        when = START + timedelta(days=2 + number, hours=rng.randrange(8, 18))
+        amount = round(rng.uniform(12_000, 15_000), 2)
+        world.transfers.append(Transfer(when, origin, relay, amount, "Euro", "Wire", True))
+        later = when + timedelta(days=2 + rng.randrange(2), hours=rng.randrange(8))
+        kept = round(amount * rng.uniform(0.95, 0.98), 2)
+        world.transfers.append(Transfer(later, relay, target, kept, "Euro", "Wire", True))
+
+
+def _plant_gather_scatter(world: MoneyWorld, rng: random.Random) -> None:
+    """Four payers fill a collection account, which pays four others days later (its two
+    halves are a fan-in and a fan-out too)."""
+    collector = ("03208", f"93{rng.randrange(16**7):07X}")
+    world.collector = key(collector)
+    for number in range(4):
+        payer = (BANKS[number + 1], f"94{rng.randrange(16**7):07X}")
+        when = START + timedelta(days=6 + number, hours=rng.randrange(8, 18))
+        amount = round(rng.uniform(4_000, 6_000), 2)
+        world.transfers.append(
+            Transfer(when, payer, collector, amount, format="Cash", laundering=True)
+        )
+    for number in range(4):
+        payee = (BANKS[number], f"95{rng.randrange(16**7):07X}")
+        when = START + timedelta(days=12 + number, hours=rng.randrange(8, 18))
+        amount = round(rng.uniform(3_500, 5_000), 2)
+        world.transfers.append(Transfer(when, collector, payee, amount, laundering=True))
+
+
 def write(world: MoneyWorld, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as handle:
@@ -182,5 +225,14 @@ class FinancePart:
             Expectation(
                 f"Compte de transit planté / planted pass-through account: {world.transit}",
                 world.transit in heads.get("finance.pass_through", set()),
+            ),
+            Expectation(
+                f"Dispersion-regroupement plantée / planted scatter-gather: "
+                f"{' → '.join(sorted(world.scatter_ends))} via {len(world.relays)} relais",
+                world.scatter_ends | world.relays in by_detector.get("finance.scatter_gather", []),
+            ),
+            Expectation(
+                f"Collecte-redistribution plantée / planted gather-scatter: {world.collector}",
+                world.collector in heads.get("finance.gather_scatter", set()),
             ),
         ]
