@@ -75,7 +75,9 @@ def _collect(proxy: EntityProxy, rows: _Rows) -> None:
         form = fold(value)
         if not form.tokens:
             continue
-        row_id = hashlib.sha1(f"{entity_id}\x1f{prop.name}\x1f{value}".encode()).hexdigest()
+        row_id = hashlib.sha1(
+            f"{entity_id}\x1f{prop.name}\x1f{value}".encode(), usedforsecurity=False
+        ).hexdigest()
         rows.names[row_id] = {
             "id": row_id,
             "entity_id": entity_id,
