@@ -13,8 +13,10 @@ from rich.table import Table
 from filet.alerts import Alert, TriageStatus
 from filet.alerts.store import list_alerts, matching_ids, set_status
 from filet.cli.audit import ActorOption, PurposeOption
-from filet.cli.common import HomeOption, console, fail, workspace
-from filet.security.audit import Actor, Alteration, Consultation, track_event
+from filet.cli.common import HomeOption, acting_account, console, fail, require, workspace
+from filet.security.audit import Alteration, Consultation, track_event
+from filet.security.policy import Action, Resource
+from filet.security.reads import admit
 
 
 class AlertFormat(StrEnum):
@@ -39,16 +41,25 @@ def alerts(
     purpose: PurposeOption = None,
     home: HomeOption = None,
 ) -> None:
-    """Lister les alertes / list alerts, highest score first."""
-    with workspace(home) as ws, ws.db.begin() as conn:
-        found = list_alerts(conn, detector, status, min_score, limit)
-        consulted = Consultation(
-            actor=Actor.local(actor, purpose),
-            action="alerts.list",
-            objects=tuple(alert.id for alert in found),
-            results=len(found),
-        )
-        track_event(conn, consulted)
+    """Lister les alertes / list alerts, highest score first (in a workspace with
+    accounts, those whose every source ``--actor`` may read)."""
+    with workspace(home) as ws:
+        who, account = acting_account(ws, actor, purpose)
+        with ws.db.begin() as conn:
+            access = admit(conn, account, Action.READ, Resource.alerts(), who.purpose)
+            found = (
+                list_alerts(conn, detector, status, min_score, limit, access.alerts())
+                if access
+                else []
+            )
+            consulted = Consultation(
+                actor=who,
+                action="alerts.list",
+                objects=tuple(alert.id for alert in found),
+                results=len(found),
+            )
+            track_event(conn, consulted)
+    require(access)
     if format is AlertFormat.JSONL:
         for alert in found:
             sys.stdout.buffer.write(orjson.dumps(alert.to_dict()) + b"\n")
@@ -92,23 +103,33 @@ def triage(
     purpose: PurposeOption = None,
     home: HomeOption = None,
 ) -> None:
-    """Trier une alerte / triage an alert: dismiss it or escalate it to a case."""
-    with workspace(home) as ws, ws.db.begin() as conn:
-        matches = matching_ids(conn, alert_id)
-        if len(matches) != 1:
-            fail(
-                f"{len(matches)} alertes commencent par / alerts start with {alert_id!r}"
-                if matches
-                else f"aucune alerte {alert_id!r} / no alert {alert_id!r}"
-            )
-        set_status(conn, matches[0], status)
-        triaged = Alteration(
-            actor=Actor.local(actor, purpose),
-            action="alert.triage",
-            objects=(matches[0],),
-            change=f"status={status.value}",
+    """Trier une alerte / triage an alert: dismiss it or escalate it to a case (in a
+    workspace with accounts, one whose every source ``--actor`` may write to)."""
+    with workspace(home) as ws:
+        who, account = acting_account(ws, actor, purpose)
+        with ws.db.begin() as conn:
+            # The prefix is resolved among the alerts the actor may triage, so an alert
+            # outside them reads as absent; the decision then names the one alert.
+            access = admit(conn, account, Action.WRITE, Resource.alerts(), who.purpose)
+            matches = matching_ids(conn, alert_id, access.alerts()) if access else []
+            if len(matches) == 1:
+                access = admit(conn, account, Action.WRITE, Resource.alert(matches[0]), who.purpose)
+            if len(matches) == 1 and access:
+                set_status(conn, matches[0], status)
+                triaged = Alteration(
+                    actor=who,
+                    action="alert.triage",
+                    objects=(matches[0],),
+                    change=f"status={status.value}",
+                )
+                track_event(conn, triaged)
+    require(access)
+    if len(matches) != 1:
+        fail(
+            f"{len(matches)} alertes commencent par / alerts start with {alert_id!r}"
+            if matches
+            else f"aucune alerte {alert_id!r} / no alert {alert_id!r}"
         )
-        track_event(conn, triaged)
     console.print(f"{matches[0]}: {status.value}")
 
 

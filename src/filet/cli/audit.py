@@ -8,7 +8,16 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from filet.cli.common import HomeOption, JsonOption, console, fail, print_json, workspace
+from filet.cli.common import (
+    HomeOption,
+    JsonOption,
+    acting_account,
+    console,
+    fail,
+    print_json,
+    require,
+    workspace,
+)
 from filet.security.audit.checkpoints import CheckpointError, store_folder
 from filet.security.audit.log import StoredEntry, read_entries
 from filet.security.audit.service import (
@@ -16,13 +25,16 @@ from filet.security.audit.service import (
     checkpoint_workspace,
     verify_workspace,
 )
+from filet.security.policy import Action, Resource
+from filet.security.reads import admit
 
 ActorOption = Annotated[
     str | None,
     typer.Option(
         "--actor",
+        envvar="FILET_ACTOR",
         help="Qui agit / who acts, recorded in the audit log (default: setting audit_actor, "
-        "else the OS user).",
+        "else the OS user); once the workspace has accounts, an enabled account's name.",
         show_default=False,
     ),
 ]
@@ -47,12 +59,31 @@ def list_command(
     ] = None,
     actor: Annotated[str | None, typer.Option("--actor", help="Only this actor.")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Entrées / entries.")] = 50,
+    reader: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            envvar="FILET_ACTOR",
+            help="Qui consulte le journal / who reads the log: once the workspace has "
+            "accounts, an inspector's account (default: setting audit_actor, else the OS user).",
+            show_default=False,
+        ),
+    ] = None,
+    purpose: PurposeOption = None,
     home: HomeOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Lister le journal / list audit entries, newest first."""
-    with workspace(home) as ws, ws.db.connect() as conn:
-        found = list(read_entries(conn, category, actor, limit, newest_first=True))
+    with workspace(home) as ws:
+        who, account = acting_account(ws, reader, purpose)
+        with ws.db.begin() as conn:
+            access = admit(conn, account, Action.READ_AUDIT, Resource.audit_log(), who.purpose)
+            found = (
+                list(read_entries(conn, category, actor, limit, newest_first=True))
+                if access
+                else []
+            )
+    require(access)
     if json_output:
         print_json([{"index": e.idx, "leaf_hash": e.leaf_hash, **e.values()} for e in found])
         return

@@ -6,12 +6,16 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 
+from filet.security.audit import Actor
+from filet.security.identity import Account
+from filet.security.reads import Access, ActorRefused, readable_events, secured_actor
 from filet.store import Workspace
 
 console = Console()
@@ -42,6 +46,36 @@ def workspace(home: Path | None) -> Iterator[Workspace]:
         yield opened
     finally:
         opened.close()
+
+
+def acting_account(
+    ws: Workspace, actor: str | None, purpose: str | None
+) -> tuple[Actor, Account | None]:
+    """Who acts (``--actor``, ``FILET_ACTOR``, else the setting or the OS user) and, in a
+    secured workspace, the account that is; an unknown or disabled account ends the
+    command, once its refusal is committed to the audit log."""
+    who = Actor.local(actor, purpose)
+    with ws.db.begin() as conn:
+        try:
+            return who, secured_actor(conn, who.name, who.purpose)
+        except ActorRefused as error:
+            refusal = str(error)
+    fail(f"refusé / denied: {refusal}")
+
+
+def require(access: Access) -> None:
+    """End the command when the policy refused; called once the decision is committed."""
+    if not access:
+        fail(f"refusé / denied: {access.decision.reason}")
+
+
+def readable_workspace(ws: Workspace, who: Actor, account: Account | None) -> Workspace:
+    """``ws`` whose event tables hold only the rows ``account`` may read: what detectors
+    and graph commands run on."""
+    with ws.db.begin() as conn:
+        access, events = readable_events(conn, account, ws.events, who.purpose)
+    require(access)
+    return replace(ws, events=events)
 
 
 def print_json(data: Any) -> None:

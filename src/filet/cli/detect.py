@@ -12,9 +12,18 @@ from filet import settings
 from filet.alerts import Detector, all_detectors
 from filet.alerts.runner import run_detectors
 from filet.cli.audit import ActorOption, PurposeOption
-from filet.cli.common import HomeOption, JsonOption, console, errors, fail, print_json, workspace
+from filet.cli.common import (
+    HomeOption,
+    JsonOption,
+    acting_account,
+    console,
+    errors,
+    fail,
+    print_json,
+    readable_workspace,
+    workspace,
+)
 from filet.engine import ENGINE_NAMES, open_engine
-from filet.security.audit import Actor
 
 
 class _Progress:
@@ -62,17 +71,20 @@ def detect(
     json_output: JsonOption = False,
 ) -> None:
     """Lancer les détecteurs / run detectors over the workspace's event tables and store
-    their alerts (an alert found again keeps its triage status)."""
+    their alerts (an alert found again keeps its triage status). In a workspace with
+    accounts they read only the rows ``--actor`` may read."""
     chosen = engine or settings.get("engine")
     thresholds = _parse_overrides(overrides or [])
-    with errors.status("Démarrage du moteur / starting the engine…") as status:
-        progress = _Progress(status)
-        try:
-            with workspace(home) as ws, open_engine(chosen, spark_master) as running:
-                who = Actor.local(actor, purpose)
-                run_detectors(ws, running, detectors or None, thresholds, progress, who)
-        except (KeyError, ValueError, ImportError) as error:
-            fail(error.args[0] if isinstance(error, KeyError) else str(error))
+    with workspace(home) as ws:
+        who, account = acting_account(ws, actor, purpose)
+        readable = readable_workspace(ws, who, account)
+        with errors.status("Démarrage du moteur / starting the engine…") as status:
+            progress = _Progress(status)
+            try:
+                with open_engine(chosen, spark_master) as running:
+                    run_detectors(readable, running, detectors or None, thresholds, progress, who)
+            except (KeyError, ValueError, ImportError) as error:
+                fail(error.args[0] if isinstance(error, KeyError) else str(error))
     if json_output:
         print_json({"engine": chosen, "detectors": progress.counts})
         return

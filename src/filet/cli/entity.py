@@ -8,11 +8,22 @@ import typer
 from rich.table import Table
 
 from filet.cli.audit import ActorOption, PurposeOption
-from filet.cli.common import HomeOption, JsonOption, console, fail, print_json, workspace
+from filet.cli.common import (
+    HomeOption,
+    JsonOption,
+    acting_account,
+    console,
+    fail,
+    print_json,
+    require,
+    workspace,
+)
 from filet.search import search_entities
 from filet.search.fields import SEARCH_KINDS
-from filet.security.audit import Actor, Consultation, track_event
-from filet.store.entities import StoredValue, load_entity, values_with_provenance
+from filet.security.audit import Consultation, track_event
+from filet.security.policy import Action, Resource
+from filet.security.reads import admit, show_entity
+from filet.store.entities import StoredValue
 
 KindOption = Annotated[
     str | None,
@@ -49,16 +60,24 @@ def search(
     """Chercher par nom ou identifiant / search by name or identifier (IMO, MMSI, IBAN…)."""
     if kind is not None and kind not in SEARCH_KINDS:
         fail(f"--kind {kind!r} inconnu / unknown; choisir / choose: {', '.join(SEARCH_KINDS)}")
-    with workspace(home) as opened, opened.db.begin() as conn:
-        hits = search_entities(conn, query, kind=kind, limit=limit)
-        consulted = Consultation(
-            actor=Actor.local(actor, purpose),
-            action="entity.search",
-            objects=tuple(dict.fromkeys(hit.entity_id for hit in hits)),
-            results=len(hits),
-            search_kind=kind or "",
-        )
-        track_event(conn, consulted)
+    with workspace(home) as opened:
+        who, account = acting_account(opened, actor, purpose)
+        with opened.db.begin() as conn:
+            access = admit(conn, account, Action.READ, Resource.all_entities(), who.purpose)
+            hits = (
+                search_entities(conn, query, kind=kind, limit=limit, visible=access.statements())
+                if access
+                else []
+            )
+            consulted = Consultation(
+                actor=who,
+                action="entity.search",
+                objects=tuple(dict.fromkeys(hit.entity_id for hit in hits)),
+                results=len(hits),
+                search_kind=kind or "",
+            )
+            track_event(conn, consulted)
+    require(access)
     if as_json:
         print_json([hit.to_dict() for hit in hits])
         return
@@ -83,16 +102,17 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """Afficher une entité et la provenance de chaque valeur / show an entity, per-value provenance."""  # noqa: E501
-    with workspace(home) as opened, opened.db.begin() as conn:
-        entity = load_entity(conn, entity_id)
-        values = values_with_provenance(conn, entity_id)
-        consulted = Consultation(
-            actor=Actor.local(actor, purpose),
-            action="entity.show",
-            objects=(entity_id,),
-            results=0 if entity is None else 1,
-        )
-        track_event(conn, consulted)
+    with workspace(home) as opened:
+        who, account = acting_account(opened, actor, purpose)
+        with opened.db.begin() as conn:
+            entity, values = show_entity(conn, account, entity_id, who.purpose)
+            consulted = Consultation(
+                actor=who,
+                action="entity.show",
+                objects=(entity_id,),
+                results=0 if entity is None else 1,
+            )
+            track_event(conn, consulted)
     if entity is None:
         fail(f"entité introuvable / entity not found: {entity_id!r}")
     if as_json:

@@ -13,11 +13,19 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from rich.table import Table
 
 from filet.cli.audit import ActorOption, PurposeOption
-from filet.cli.common import HomeOption, JsonOption, console, fail, print_json, workspace
+from filet.cli.common import (
+    HomeOption,
+    JsonOption,
+    acting_account,
+    console,
+    fail,
+    print_json,
+    workspace,
+)
 from filet.ingest import FORMATS, IngestError, IngestReport, ingest_file
 from filet.ingest.formats import resolve
 from filet.ingest.pipeline import Progress as OnProgress
-from filet.security.audit import Actor
+from filet.security.reads import may_write_dataset
 
 FORMAT_HELP = "Format: " + ", ".join(f"{fmt.name} ({fmt.help})" for fmt in FORMATS.values())
 
@@ -50,7 +58,8 @@ def ingest(
 ) -> None:
     """Ingérer des fichiers / ingest files: store each record with its provenance, or
     quarantine it with the reason. A file already ingested (same content) is skipped; an
-    interrupted ingest resumes after its last committed batch."""
+    interrupted ingest resumes after its last committed batch. In a workspace with
+    accounts, ``--actor`` must be allowed to write to the dataset."""
     missing = [path for path in paths if not path.is_file()]
     if missing:
         fail(f"{missing[0]}: fichier introuvable / file not found")
@@ -60,8 +69,12 @@ def ingest(
     except IngestError as error:
         fail(str(error))
     reports: list[IngestReport] = []
-    who = Actor.local(actor, purpose)
     with workspace(home) as ws:
+        who, account = acting_account(ws, actor, purpose)
+        with ws.db.begin() as conn:
+            decision = may_write_dataset(conn, account, provenance.dataset, who.purpose)
+        if not decision:
+            fail(f"refusé / denied: {provenance.dataset}: {decision.reason}")
         for path in paths:
             try:
                 with _progress(path, enabled=not json_output) as on_progress:

@@ -10,7 +10,17 @@ import igraph as ig
 import typer
 from rich.table import Table
 
-from filet.cli.common import HomeOption, JsonOption, console, fail, print_json, workspace
+from filet.cli.audit import ActorOption, PurposeOption
+from filet.cli.common import (
+    HomeOption,
+    JsonOption,
+    acting_account,
+    console,
+    fail,
+    print_json,
+    readable_workspace,
+    workspace,
+)
 from filet.engine import open_engine
 from filet.network.disruption import MEASURES, Strategy, simulate
 from filet.network.edges import edge_steps, graph_from_rows
@@ -19,10 +29,14 @@ from filet.network.ranking import rank as rank_graph
 network_app = typer.Typer(help="Réseaux d'appels / call networks.", no_args_is_help=True)
 
 
-def _graph(home: Path | None) -> ig.Graph:
-    """The workspace's calls as an edge list (SQL on DuckDB), then as a graph."""
-    with workspace(home) as ws, open_engine("duckdb", None) as engine:
-        if "calls" not in ws.events.register(engine):
+def _graph(home: Path | None, actor: str | None, purpose: str | None) -> ig.Graph:
+    """The workspace's calls as an edge list (SQL on DuckDB), then as a graph; in a
+    workspace with accounts, the calls ``actor`` may read."""
+    with workspace(home) as ws:
+        who, account = acting_account(ws, actor, purpose)
+        readable = readable_workspace(ws, who, account)
+    with open_engine("duckdb", None) as engine:
+        if "calls" not in readable.events.register(engine):
             fail(
                 "aucun appel dans l'espace / no calls in the workspace (filet ingest --format cdr)"
             )
@@ -33,11 +47,13 @@ def _graph(home: Path | None) -> ig.Graph:
 @network_app.command("rank")
 def rank(
     top: Annotated[int, typer.Option(help="Lignes affichées / rows shown.")] = 20,
+    actor: ActorOption = None,
+    purpose: PurposeOption = None,
     home: HomeOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Classer les numéros (acteurs clés) / rank numbers by key-player score."""
-    ranked = rank_graph(_graph(home))[:top]
+    ranked = rank_graph(_graph(home, actor, purpose))[:top]
     if json_output:
         print_json([asdict(person) for person in ranked])
         return
@@ -72,12 +88,14 @@ def disrupt(
     measure: Annotated[str, typer.Option(help=f"{', '.join(MEASURES)}")] = "betweenness",
     strategy: Annotated[Strategy, typer.Option(help="sequential | block")] = Strategy.SEQUENTIAL,
     block_size: Annotated[int, typer.Option(help="Taille d'un bloc / block size.")] = 5,
+    actor: ActorOption = None,
+    purpose: PurposeOption = None,
     home: HomeOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Simuler des arrestations / simulate removals (Cavallaro et al. 2020)."""
     try:
-        steps = simulate(_graph(home), removals, measure, strategy, block_size)
+        steps = simulate(_graph(home, actor, purpose), removals, measure, strategy, block_size)
     except ValueError as error:
         fail(str(error))
     if json_output:

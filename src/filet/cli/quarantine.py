@@ -5,13 +5,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, TypeVar
 
+import sqlalchemy as sa
 import typer
 from rich.table import Table
 
-from filet.cli.common import HomeOption, JsonOption, console, fail, print_json, workspace
+from filet.cli.audit import ActorOption, PurposeOption
+from filet.cli.common import (
+    HomeOption,
+    JsonOption,
+    acting_account,
+    console,
+    fail,
+    print_json,
+    require,
+    workspace,
+)
 from filet.ingest import IngestError
-from filet.ingest.quarantine import Quarantined, Status, drop, get, list_quarantined
+from filet.ingest.quarantine import Quarantined, Status, drop, get
 from filet.ingest.replay import fix_quarantined, replay
+from filet.security.policy import Action, Resource
+from filet.security.reads import Access, admit, visible_quarantine_ids
+from filet.store import Workspace
 
 T = TypeVar("T")
 
@@ -32,15 +46,23 @@ def list_command(
         str, typer.Option("--status", help="open, replayed, dropped ou / or all.")
     ] = Status.OPEN.value,
     limit: Annotated[int | None, typer.Option("--limit", help="Au plus / at most N.")] = None,
+    actor: ActorOption = None,
+    purpose: PurposeOption = None,
     home: HomeOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Lister / list quarantined records (open ones by default)."""
+    """Lister / list quarantined records (open ones by default; in a workspace with
+    accounts, those of the datasets ``--actor`` may read)."""
     if status != "all" and status not in Status.__members__.values():
         fail(f"--status {status!r}: open, replayed, dropped, all")
-    wanted = None if status == "all" else Status(status)
-    with workspace(home) as ws, ws.db.connect() as conn:
-        found = list_quarantined(conn, file=file, status=wanted, limit=limit)
+    wanted = None if status == "all" else status
+    with workspace(home) as ws:
+        who, account = acting_account(ws, actor, purpose)
+        with ws.db.begin() as conn:
+            access = admit(conn, account, Action.READ, Resource.quarantine(), who.purpose)
+            ids = visible_quarantine_ids(conn, access, file=file, status=wanted, limit=limit)
+            found = [get(conn, record_id) for record_id in ids]
+    require(access)
     if json_output:
         print_json([record.to_dict() for record in found])
         return
@@ -55,12 +77,16 @@ def list_command(
 @quarantine_app.command("show")
 def show_command(
     record_id: Annotated[str, typer.Argument(help="Identifiant (ou début) / id or prefix.")],
+    actor: ActorOption = None,
+    purpose: PurposeOption = None,
     home: HomeOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Afficher / show one quarantined record: where, why, raw text and fields."""
-    with workspace(home) as ws, ws.db.connect() as conn:
-        found = _or_fail(lambda: get(conn, record_id))
+    with workspace(home) as ws:
+        [full_id] = _resolved(ws, Action.READ, [record_id], actor, purpose)
+        with ws.db.begin() as conn:
+            found = get(conn, full_id)
     _print_record(found, json_output)
 
 
@@ -70,6 +96,8 @@ def fix_command(
     changes: Annotated[
         list[str], typer.Argument(help="champ=valeur / field=value; raw=TEXT re-reads the line.")
     ],
+    actor: ActorOption = None,
+    purpose: PurposeOption = None,
     home: HomeOption = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -81,7 +109,8 @@ def fix_command(
             fail(f"{change!r}: attendu / expected field=value")
         parsed[field] = value
     with workspace(home) as ws:
-        fixed = _or_fail(lambda: fix_quarantined(ws, record_id, parsed))
+        [full_id] = _resolved(ws, Action.WRITE, [record_id], actor, purpose)
+        fixed = _or_fail(lambda: fix_quarantined(ws, full_id, parsed))
     _print_record(fixed, json_output)
 
 
@@ -90,6 +119,8 @@ def replay_command(
     record_ids: Annotated[list[str] | None, typer.Argument(help="Identifiants / ids.")] = None,
     all_open: Annotated[bool, typer.Option("--all", help="Tous les ouverts / all open.")] = False,
     file: FileOption = None,
+    actor: ActorOption = None,
+    purpose: PurposeOption = None,
     home: HomeOption = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -97,7 +128,8 @@ def replay_command(
     if not record_ids and not all_open:
         fail("donnez des identifiants ou --all / give ids or --all")
     with workspace(home) as ws:
-        outcomes = _or_fail(lambda: replay(ws, record_ids or None, file=file))
+        chosen = _resolved(ws, Action.WRITE, record_ids or [], actor, purpose, file)
+        outcomes = _or_fail(lambda: replay(ws, chosen)) if chosen else []
     if json_output:
         print_json([outcome.to_dict() for outcome in outcomes])
     for outcome in outcomes if not json_output else []:
@@ -111,12 +143,53 @@ def replay_command(
 def drop_command(
     record_ids: Annotated[list[str], typer.Argument(help="Identifiants / ids.")],
     reason: Annotated[str, typer.Option("--reason", help="Pourquoi / why (kept).")],
+    actor: ActorOption = None,
+    purpose: PurposeOption = None,
     home: HomeOption = None,
 ) -> None:
     """Écarter / discard records for good, saying why (they stay listed as dropped)."""
-    with workspace(home) as ws, ws.db.begin() as conn:
-        dropped = _or_fail(lambda: drop(conn, record_ids, reason))
+    with workspace(home) as ws:
+        chosen = _resolved(ws, Action.WRITE, record_ids, actor, purpose)
+        with ws.db.begin() as conn:
+            dropped = _or_fail(lambda: drop(conn, chosen, reason))
     console.print(f"{len(dropped)} écarté(s) / dropped")
+
+
+def _resolved(
+    ws: Workspace,
+    action: Action,
+    record_ids: list[str],
+    actor: str | None,
+    purpose: str | None,
+    file: str | None = None,
+) -> list[str]:
+    """The full ids of the records named (by id or prefix), else of every open one (of
+    ``file``), among those ``actor`` may take ``action`` on: a record outside them reads
+    as unknown. The decision is committed before any refusal ends the command."""
+    who, account = acting_account(ws, actor, purpose)
+    chosen: list[str] = []
+    problem = ""
+    with ws.db.begin() as conn:
+        access = admit(conn, account, action, Resource.quarantine(), who.purpose)
+        try:
+            if record_ids:
+                chosen = [_one(conn, access, record_id) for record_id in record_ids]
+            else:
+                chosen = visible_quarantine_ids(conn, access, file=file, status=Status.OPEN.value)
+        except IngestError as error:
+            problem = str(error)
+    require(access)
+    if problem:
+        fail(problem)
+    return chosen
+
+
+def _one(conn: sa.Connection, access: Access, record_id: str) -> str:
+    found = visible_quarantine_ids(conn, access, prefix=record_id, limit=2)
+    if len(found) != 1 or not record_id:
+        which = "ambigu / ambiguous" if found else "inconnu / unknown"
+        raise IngestError(f"quarantaine / quarantine {record_id!r}: identifiant {which} id")
+    return found[0]
 
 
 def _or_fail(action: Callable[[], T]) -> T:

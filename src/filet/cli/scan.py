@@ -13,7 +13,7 @@ import typer
 from filet import settings
 from filet.alerts.runner import run_detectors
 from filet.cli.audit import ActorOption, PurposeOption
-from filet.cli.common import console, fail, workspace
+from filet.cli.common import acting_account, console, fail, workspace
 from filet.engine import open_engine
 from filet.ingest import ingest_file
 from filet.security.audit import Actor, Disclosure, track_event
@@ -52,7 +52,12 @@ def scan(
     purpose: PurposeOption = None,
 ) -> None:
     """Analyser des fichiers d'un coup / ingest files into a throwaway workspace, run every
-    applicable detector and write the alerts as JSON Lines."""
+    applicable detector and write the alerts as JSON Lines. With ``--home``, the disclosure
+    is recorded there as ``--actor``, an enabled account once that workspace has any."""
+    who = Actor.local(actor, purpose)
+    if audit_home is not None:
+        with workspace(audit_home) as kept:
+            who, _ = acting_account(kept, actor, purpose)
     with tempfile.TemporaryDirectory(prefix="filet-scan-") as folder:
         home = Path(folder)
         ws = Workspace.open(home, f"sqlite:///{home / 'filet.db'}")
@@ -76,7 +81,7 @@ def scan(
             digest.update(line)
     if audit_home is not None:
         disclosed = Disclosure(
-            actor=Actor.local(actor, purpose),
+            actor=who,
             action="scan",
             objects=tuple(digests),
             recipient=str(out),

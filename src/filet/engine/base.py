@@ -32,8 +32,9 @@ class Engine(ABC):
     dialect: Dialect
 
     @abstractmethod
-    def register_parquet(self, table: str, folder: Path) -> None:
-        """Make the Parquet files of ``folder`` queryable as ``table``."""
+    def register_parquet(self, table: str, folder: Path, files: list[Path] | None = None) -> None:
+        """Make the Parquet files of ``folder`` queryable as ``table``; only ``files``
+        (never empty) when given."""
 
     @abstractmethod
     def _materialize(self, sql: str, output_table: str) -> None:

@@ -29,10 +29,13 @@ class DuckDBEngine(Engine):
         # Timestamps are stored in UTC; the session zone decides how DuckDB shows them.
         self._conn.execute("SET TimeZone = 'UTC'")
 
-    def register_parquet(self, table: str, folder: Path) -> None:
-        files = _literal(str(folder / "*.parquet"))
+    def register_parquet(self, table: str, folder: Path, files: list[Path] | None = None) -> None:
+        if files is None:
+            source = _literal(str(folder / "*.parquet"))
+        else:
+            source = "[" + ", ".join(_literal(str(file)) for file in files) + "]"
         self._conn.execute(
-            f"CREATE OR REPLACE VIEW {_identifier(table)} AS SELECT * FROM read_parquet({files})"
+            f"CREATE OR REPLACE VIEW {_identifier(table)} AS SELECT * FROM read_parquet({source})"
         )
 
     def _materialize(self, sql: str, output_table: str) -> None:

@@ -64,8 +64,9 @@ class SparkEngine(Engine):
         self._spark = session
         self._views: set[str] = set()
 
-    def register_parquet(self, table: str, folder: Path) -> None:
-        self._spark.read.parquet(str(folder.resolve())).createOrReplaceTempView(table)
+    def register_parquet(self, table: str, folder: Path, files: list[Path] | None = None) -> None:
+        paths = [str(path.resolve()) for path in (files if files is not None else [folder])]
+        self._spark.read.parquet(*paths).createOrReplaceTempView(table)
         self._views.add(table)
 
     def _materialize(self, sql: str, output_table: str) -> None:

@@ -24,7 +24,7 @@ from rapidfuzz import fuzz
 
 from filet.search.names import fold, pair_key, token_keys
 from filet.search.tuning import SearchTuning
-from filet.store.tables import search_keys, search_names, search_tokens
+from filet.store.tables import search_keys, search_names, search_tokens, statements
 
 # Weight of a vocabulary token reached through a sound or skeleton key only.
 _SOUND_WEIGHT = 0.8
@@ -42,8 +42,15 @@ class NameMatch:
     value: str
 
 
-def match_names(conn: sa.Connection, query: str, tuning: SearchTuning) -> list[NameMatch]:
-    """Entities whose names match ``query``, best first, scores in [min_score, 1]."""
+def match_names(
+    conn: sa.Connection,
+    query: str,
+    tuning: SearchTuning,
+    visible: sa.ColumnElement[bool] | None = None,
+) -> list[NameMatch]:
+    """Entities whose names match ``query``, best first, scores in [min_score, 1]; with
+    ``visible`` (a row filter on ``statements``), only names held by a passing statement
+    are scored."""
     form = fold(query)
     if not form.tokens:
         return []
@@ -55,7 +62,7 @@ def match_names(conn: sa.Connection, query: str, tuning: SearchTuning) -> list[N
         )
     counts = _posting_counts(conn, set().union(*units), tuning)
     candidates = _candidates(conn, units, counts, tuning)
-    return _rescore(conn, form.text, form.skeleton, candidates, tuning)
+    return _rescore(conn, form.text, form.skeleton, candidates, tuning, visible)
 
 
 def _expand(
@@ -139,19 +146,24 @@ def _candidates(
 
 
 def _rescore(
-    conn: sa.Connection, text: str, skeleton: str, candidates: list[str], tuning: SearchTuning
+    conn: sa.Connection,
+    text: str,
+    skeleton: str,
+    candidates: list[str],
+    tuning: SearchTuning,
+    visible: sa.ColumnElement[bool] | None,
 ) -> list[NameMatch]:
     best: dict[str, NameMatch] = {}
+    names = search_names.c
     for start in range(0, len(candidates), 900):
-        rows = conn.execute(
-            sa.select(
-                search_names.c.entity_id,
-                search_names.c.prop,
-                search_names.c.value,
-                search_names.c.folded,
-                search_names.c.skeleton,
-            ).where(search_names.c.entity_id.in_(candidates[start : start + 900]))
-        )
+        statement = sa.select(
+            names.entity_id, names.prop, names.value, names.folded, names.skeleton
+        ).where(names.entity_id.in_(candidates[start : start + 900]))
+        if visible is not None:
+            statement = statement.where(
+                held_value(names.entity_id, names.prop, names.value, visible)
+            )
+        rows = conn.execute(statement)
         for entity_id, prop, value, folded, folded_skeleton in rows:
             score = name_similarity(
                 (text, skeleton), (folded, folded_skeleton), tuning.skeleton_weight
@@ -160,6 +172,21 @@ def _rescore(
             if score >= tuning.min_score and (held is None or score > held.score):
                 best[entity_id] = NameMatch(entity_id, score, prop, value)
     return sorted(best.values(), key=lambda match: (-match.score, match.entity_id))
+
+
+def held_value(
+    entity_id: sa.ColumnElement[str],
+    prop: sa.ColumnElement[str],
+    value: sa.ColumnElement[str],
+    visible: sa.ColumnElement[bool],
+) -> sa.ColumnElement[bool]:
+    """An index row whose value is held by a statement passing ``visible``."""
+    return sa.exists().where(
+        statements.c.entity_id == entity_id,
+        statements.c.prop == prop,
+        statements.c.value == value,
+        visible,
+    )
 
 
 def name_similarity(query: tuple[str, str], name: tuple[str, str], skeleton_weight: float) -> float:

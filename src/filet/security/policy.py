@@ -13,6 +13,18 @@ The rule for data (read, write, export):
    only what a compartment shares with it;
 3. data in a compartment needs a membership that is neither revoked nor expired, and a
    clearance at least the compartment's. An administrator is no exception.
+
+Everything else stored follows from where it came from, with the same rule
+(``visible_datasets_clause``) on the dataset it belongs to:
+
+- an ingested file belongs to the dataset it was ingested into (``ingest_files``), and so
+  do its rejected records (``visible_quarantine_clause``) and its event rows;
+- an alert is readable when it names at least one source and every one is readable:
+  the dataset of each file its evidence rows come from, and each subject entity it
+  names (an entity being readable when one of its values is). An alert whose evidence
+  leads to no known file, or that names no source at all, is shown to no account, so
+  that a finding drawn from a compartment never shows through a gap in its sources
+  (``visible_alerts_clause``).
 """
 
 from __future__ import annotations
@@ -27,10 +39,14 @@ import sqlalchemy as sa
 from filet.security.audit import Authorization, track_event
 from filet.security.identity import Account, Role
 from filet.store.tables import (
+    alert_sources,
+    alerts,
     compartment_datasets,
     compartment_members,
     compartments,
     entities,
+    ingest_files,
+    quarantine,
     statements,
 )
 
@@ -62,6 +78,11 @@ ROLE_ACTIONS: Mapping[Role, frozenset[Action]] = {
 }
 OPEN_DATA_ROLES = frozenset(role for role in Role if role is not Role.PARTNER)
 
+# Kinds of ``alert_sources`` rows; any other kind (a file no ingest knows) reads as closed.
+SOURCE_DATASET = "dataset"
+SOURCE_ENTITY = "entity"
+SOURCE_UNKNOWN_FILE = "unknown-file"
+
 
 @dataclass(frozen=True)
 class Resource:
@@ -90,6 +111,25 @@ class Resource:
     def all_entities(cls) -> Resource:
         """Every entity, through the row filter: what a listing or a search reads."""
         return cls("entities")
+
+    @classmethod
+    def alerts(cls) -> Resource:
+        """Every alert, through the row filter: what the alert queue reads."""
+        return cls("alerts")
+
+    @classmethod
+    def alert(cls, alert_id: str) -> Resource:
+        return cls("alert", alert_id)
+
+    @classmethod
+    def quarantine(cls) -> Resource:
+        """Every rejected record, through the row filter."""
+        return cls("quarantine")
+
+    @classmethod
+    def events(cls) -> Resource:
+        """The event tables' rows, through the files readable by the account."""
+        return cls("events")
 
     @classmethod
     def accounts(cls) -> Resource:
@@ -167,9 +207,25 @@ def decide(
         return _open_data(account)
     if resource.kind == "entity":
         return _entity(conn, account, action, resource.name, now)
-    if resource.kind == "entities":
+    if resource.kind in _ROW_FILTERED:
         return Decision(True, "filtre de lignes / row filter")
+    if resource.kind == "alert":
+        return _alert(conn, account, action, resource.name, now)
     return Decision(False, f"ressource inconnue / unknown resource {resource.label}")
+
+
+_ROW_FILTERED = frozenset({"entities", "alerts", "quarantine", "events"})
+
+
+def _alert(
+    conn: sa.Connection, account: Account, action: Action, alert_id: str, now: datetime
+) -> Decision:
+    """One alert: allowed when the row filter lets it through; like an entity, the
+    refusal does not say whether it exists."""
+    found = sa.exists().where(alerts.c.id == alert_id, visible_alerts_clause(account, action, now))
+    if conn.scalar(sa.select(found)):
+        return Decision(True, "sources lisibles / sources readable through the row filter")
+    return Decision(False, "aucune source lisible / nothing readable to this account")
 
 
 def allowed_actions(account: Account) -> frozenset[Action]:
@@ -249,6 +305,16 @@ def visible_statements_clause(
     account: Account, action: Action = Action.READ, now: datetime | None = None
 ) -> sa.ColumnElement[bool]:
     """The policy's rule for data, as a WHERE condition on ``statements``."""
+    return visible_datasets_clause(account, statements.c.dataset, action, now)
+
+
+def visible_datasets_clause(
+    account: Account,
+    dataset: sa.ColumnElement[str],
+    action: Action = Action.READ,
+    now: datetime | None = None,
+) -> sa.ColumnElement[bool]:
+    """The rule for data as a condition on any column that names a dataset."""
     if account.disabled or action not in DATA_ACTIONS or action not in allowed_actions(account):
         return sa.false()
     members = compartment_members
@@ -263,11 +329,48 @@ def visible_statements_clause(
             compartments.c.clearance <= int(account.clearance),
         )
     )
-    clause: sa.ColumnElement[bool] = statements.c.dataset.in_(admitted)
+    clause: sa.ColumnElement[bool] = dataset.in_(admitted)
     if account.role in OPEN_DATA_ROLES:
         closed = sa.select(compartment_datasets.c.dataset)
-        clause = sa.or_(clause, statements.c.dataset.not_in(closed))
+        clause = sa.or_(clause, dataset.not_in(closed))
     return clause
+
+
+def visible_files_clause(
+    account: Account, action: Action = Action.READ, now: datetime | None = None
+) -> sa.ColumnElement[bool]:
+    """Ingested files (``ingest_files`` rows) whose dataset ``account`` may act on."""
+    dataset = ingest_files.c.provenance["dataset"].as_string()
+    return visible_datasets_clause(account, dataset, action, now)
+
+
+def visible_quarantine_clause(
+    account: Account, action: Action = Action.READ, now: datetime | None = None
+) -> sa.ColumnElement[bool]:
+    """Rejected records of the files whose dataset ``account`` may act on."""
+    files = sa.select(ingest_files.c.sha256).where(visible_files_clause(account, action, now))
+    return quarantine.c.file_sha256.in_(files)
+
+
+def visible_alerts_clause(
+    account: Account, action: Action = Action.READ, now: datetime | None = None
+) -> sa.ColumnElement[bool]:
+    """Alerts with at least one source and no source ``account`` may not read."""
+    sources = alert_sources
+    readable_entities = sa.select(statements.c.entity_id).where(
+        visible_statements_clause(account, action, now)
+    )
+    unreadable = sa.or_(
+        sa.and_(
+            sources.c.kind == SOURCE_DATASET,
+            sa.not_(visible_datasets_clause(account, sources.c.ref, action, now)),
+        ),
+        sa.and_(sources.c.kind == SOURCE_ENTITY, sources.c.ref.not_in(readable_entities)),
+        sources.c.kind.not_in([SOURCE_DATASET, SOURCE_ENTITY]),
+    )
+    named = sa.exists().where(sources.c.alert_id == alerts.c.id)
+    hidden = sa.exists().where(sources.c.alert_id == alerts.c.id, unreadable)
+    return sa.and_(named, sa.not_(hidden))
 
 
 def visible_entities_clause(

@@ -5,11 +5,16 @@ Each event table has a declared Arrow schema. Every row keeps ``source_file`` an
 Parts are written under a temporary name and renamed into place, so a killed ingest
 never leaves half a part behind, and a part name is deterministic (file digest and
 batch number), so a replayed batch overwrites its part instead of adding a copy.
+
+Because a part's name starts with the digest of the file its rows came from, a store
+can be narrowed to some ingested files (``only``): the access policy narrows it to the
+files of the datasets an account may read, and engines then see no other row.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyarrow as pa
@@ -156,9 +161,28 @@ EVENT_TABLES: dict[str, pa.Schema] = {
 }
 
 
+# Characters of the file digest that start every part's name (see ingest.pipeline).
+PART_DIGEST_CHARS = 16
+
+
 class EventStore:
-    def __init__(self, root: Path) -> None:
+    """The event tables under ``root``; ``files``, when given, narrows every read to the
+    rows of those ingested files (digest prefixes, see ``only``)."""
+
+    def __init__(self, root: Path, files: frozenset[str] | None = None) -> None:
         self.root = root
+        self.files = files
+
+    def only(self, digests: Iterable[str]) -> EventStore:
+        """The same tables, reading only the rows of the files with these SHA-256s."""
+        return EventStore(self.root, frozenset(d[:PART_DIGEST_CHARS] for d in digests))
+
+    def parts(self, table: str) -> list[Path]:
+        """The table's Parquet parts that this store reads."""
+        found = sorted(self.folder(table).glob("*.parquet"))
+        if self.files is None:
+            return found
+        return [part for part in found if part.name[:PART_DIGEST_CHARS] in self.files]
 
     def folder(self, table: str) -> Path:
         if table not in EVENT_TABLES:
@@ -176,15 +200,15 @@ class EventStore:
         return target
 
     def tables_with_data(self) -> list[str]:
-        return [name for name in EVENT_TABLES if any(self.root.joinpath(name).glob("*.parquet"))]
+        return [name for name in EVENT_TABLES if self.parts(name)]
 
     def count(self, table: str) -> int:
-        parts = sorted(self.folder(table).glob("*.parquet"))
-        return sum(pq.ParquetFile(part).metadata.num_rows for part in parts)
+        return sum(pq.ParquetFile(part).metadata.num_rows for part in self.parts(table))
 
     def register(self, engine: Engine) -> list[str]:
         """Register every non-empty table with ``engine``; returns their names."""
         present = self.tables_with_data()
         for table in present:
-            engine.register_parquet(table, self.folder(table))
+            files = None if self.files is None else self.parts(table)
+            engine.register_parquet(table, self.folder(table), files)
         return present

@@ -221,3 +221,37 @@ compartment_datasets = sa.Table(
     sa.Column("assigned_by", sa.Unicode(128), nullable=False),
     sa.Column("assigned_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+# Where each alert's findings come from (filet.alerts.store): the dataset of every file its
+# evidence rows were read from, and every subject entity it names; the access policy shows
+# an alert only to an account that may read all of them (visible_alerts_clause).
+
+alert_sources = sa.Table(
+    "alert_sources",
+    metadata,
+    sa.Column("alert_id", sa.String(32), primary_key=True),
+    sa.Column("kind", sa.String(16), primary_key=True),
+    sa.Column("ref", sa.Unicode(256), primary_key=True),
+    sqlite_with_rowid=False,
+)
+
+# The workbench's server-side sessions (filet.web.sessions): only the SHA-256 of the id the
+# browser holds is stored, so a copy of the database opens no session; and the login
+# attempts per client address, for the throttle that comes on top of the account lockout.
+
+web_sessions = sa.Table(
+    "web_sessions",
+    metadata,
+    sa.Column("id_sha256", sa.String(64), primary_key=True),
+    sa.Column("account", sa.Unicode(128), nullable=False, index=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+web_login_attempts = sa.Table(
+    "web_login_attempts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("client", sa.String(64), nullable=False, index=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+)
