@@ -205,6 +205,15 @@ def test_command_line_accounts_and_compartments(tmp_path: Path) -> None:
     weak = run("accounts", "create", "x.weak", "--role", "analyst", "--service", "douane",
                "--password-stdin", *admin, stdin="password123\n")  # fmt: skip
     assert refused.exit_code == 1 and weak.exit_code == 1
+    opened = Workspace.open(tmp_path / "ws")
+    try:
+        with opened.db.connect() as conn:
+            decisions = [entry.values() for entry in read_entries(conn, "authorization")]
+    finally:
+        opened.close()
+    assert ("admin", "policy.grant", False) in {
+        (entry["actor"], entry["action"], entry["allowed"]) for entry in decisions
+    }, "a refused grant is recorded even though the command fails"
     assert run("accounts", "disable", "a.moreau", *admin).exit_code == 0
     listed = json.loads(run("compartments", "list", "--json").stdout)
     people = json.loads(run("accounts", "list", "--json").stdout)

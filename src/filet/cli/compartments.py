@@ -4,9 +4,12 @@ policy decides; every decision and change is recorded in the audit log."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, time
+from pathlib import Path
 from typing import Annotated, Any
 
+import sqlalchemy as sa
 import typer
 from rich.table import Table
 
@@ -24,6 +27,7 @@ from filet.security.compartments import (
     members,
     revoke,
 )
+from filet.security.identity import Account
 
 NameArgument = Annotated[str, typer.Argument(help="Compartiment (n° de dossier) / compartment.")]
 ReasonOption = Annotated[str, typer.Option("--reason", help="Motif / reason (audited).")]
@@ -40,6 +44,22 @@ def until_date(value: str) -> datetime:
     return datetime.combine(day, time.max, UTC)
 
 
+def _as_actor(
+    home: Path | None, actor: str | None, change: Callable[[sa.Connection, Account], object]
+) -> None:
+    """Make ``change`` as the ``--actor`` account. A refusal ends the command only once
+    the transaction is committed: the policy's decision, recorded in the audit log, must
+    survive it (every refusal is raised before anything is written)."""
+    with workspace(home) as ws:
+        with ws.db.begin() as conn:
+            try:
+                change(conn, acting_account(conn, actor))
+                return
+            except CompartmentError as error:
+                refusal = str(error)
+        fail(refusal)
+
+
 def create(
     name: NameArgument,
     title: Annotated[str, typer.Option("--title", help="Intitulé / title.")],
@@ -52,12 +72,12 @@ def create(
     home: HomeOption = None,
 ) -> None:
     """Créer un compartiment / create a compartment; its creator is its first member."""
-    with workspace(home) as ws, ws.db.begin() as conn:
-        by = acting_account(conn, actor)
-        try:
-            create_compartment(conn, by, name, kind, title, clearance(level), until_date(until))
-        except CompartmentError as error:
-            fail(str(error))
+    level_required, expiry = clearance(level), until_date(until)
+    _as_actor(
+        home,
+        actor,
+        lambda conn, by: create_compartment(conn, by, name, kind, title, level_required, expiry),
+    )
     console.print(f"Compartiment créé / compartment created: {name}")
 
 
@@ -70,12 +90,8 @@ def grant_command(
     home: HomeOption = None,
 ) -> None:
     """Donner accès / grant membership, with a reason and an expiry."""
-    with workspace(home) as ws, ws.db.begin() as conn:
-        by = acting_account(conn, actor)
-        try:
-            grant(conn, by, name, account, reason, until_date(until))
-        except CompartmentError as error:
-            fail(str(error))
+    expiry = until_date(until)
+    _as_actor(home, actor, lambda conn, by: grant(conn, by, name, account, reason, expiry))
     console.print(f"Accès accordé / granted: {account} → {name} (until {until})")
 
 
@@ -87,11 +103,7 @@ def revoke_command(
     home: HomeOption = None,
 ) -> None:
     """Retirer l'accès / revoke membership."""
-    with workspace(home) as ws, ws.db.begin() as conn:
-        try:
-            revoke(conn, acting_account(conn, actor), name, account, reason)
-        except CompartmentError as error:
-            fail(str(error))
+    _as_actor(home, actor, lambda conn, by: revoke(conn, by, name, account, reason))
     console.print(f"Accès retiré / revoked: {account} ✗ {name}")
 
 
@@ -104,11 +116,7 @@ def assign(
 ) -> None:
     """Placer un jeu de données dans le compartiment / put a dataset in the compartment:
     from then on only its members see its values."""
-    with workspace(home) as ws, ws.db.begin() as conn:
-        try:
-            assign_dataset(conn, acting_account(conn, actor), name, dataset, reason)
-        except CompartmentError as error:
-            fail(str(error))
+    _as_actor(home, actor, lambda conn, by: assign_dataset(conn, by, name, dataset, reason))
     console.print(f"Jeu compartimenté / dataset assigned: {dataset} → {name}")
 
 
