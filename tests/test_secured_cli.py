@@ -227,3 +227,31 @@ def test_actor_from_the_environment(world: World, monkeypatch: pytest.MonkeyPatc
         app, ["entity", "search", IMO_B, "--json", "--home", str(world.home)]
     )
     assert [hit["entity_id"] for hit in json.loads(found.stdout)] == ["b-bravo"]
+
+
+def test_ownership_chains_stop_at_what_the_reader_may_see(world: World, tmp_path: Path) -> None:
+    """Alice holds 60 % of a front company in case A; case B knows a 40 % holder."""
+    holdings = {
+        "ds-a": [
+            _entity("a-front", "Company", name=["Front Négoce SARL"]),
+            _entity("own-a", "Ownership", owner=["a-alice"], asset=["a-front"],
+                    percentage=["60"]),  # fmt: skip
+        ],
+        "ds-b": [
+            _entity("b-boss", "Person", name=["Victor Secretum"]),
+            _entity("own-b", "Ownership", owner=["b-boss"], asset=["a-front"],
+                    percentage=["40"]),  # fmt: skip
+        ],
+    }
+    for dataset, actor in (("ds-a", "ana-a"), ("ds-b", "chef-b")):
+        path = tmp_path / f"{dataset}-owners.ftm.jsonl"
+        path.write_text("\n".join(holdings[dataset]) + "\n", encoding="utf-8")
+        world.ok("ingest", str(path), "--format", "ftm", "--dataset", dataset, actor=actor)
+
+    def holders(actor: str) -> set[str]:
+        shown = world.ok("finance", "owners", "a-front", "--json", actor=actor)
+        return {holding["id"] for holding in json.loads(shown.stdout)["holdings"]}
+
+    assert holders("ana-a") == {"a-alice"}
+    assert "Victor" not in world.ok("finance", "owners", "a-front", actor="ana-a").output
+    assert holders("chef-b") == {"b-boss"}

@@ -29,6 +29,7 @@ from filet.finance.bods_export import to_statements
 from filet.finance.common import money
 from filet.finance.ownership import (
     DEFAULT_THRESHOLD_PERCENT,
+    Graph,
     Report,
     beneficial_owners,
     held_accounts,
@@ -42,12 +43,6 @@ from filet.security.policy import Action, Resource
 from filet.security.reads import admit, may_write_dataset
 from filet.store.entities import iter_entities, put_entities
 
-# Ownership graphs are read from the statements without the policy's row filter yet
-# (filet.finance.ownership), so a workspace with accounts does not run them.
-UNFILTERED = (
-    "pas encore disponible dans un espace à comptes: lecture non filtrée par la politique / "
-    "not available in a workspace with accounts yet: its reads bypass the access policy"
-)
 STATUS_LABELS = {"above": "au-delà / above", "possible": "possible", "below": "en deçà / below"}
 finance_app = typer.Typer(
     help="Suivre l'argent / follow the money: traçage, bénéficiaires effectifs.",
@@ -84,10 +79,10 @@ def trace_command(
         who, reader = acting_account(ws, actor, purpose)
         if "transactions" not in readable_workspace(ws, who, reader).events.register(engine):
             fail("aucun virement dans l'espace / no transactions in the workspace")
-        numbers = []
-        if reader is None:  # an entity's accounts come from unfiltered statements
-            with ws.db.begin() as conn:
-                numbers = held_accounts(conn, account)
+        with ws.db.begin() as conn:
+            access = admit(conn, reader, Action.READ, Resource.all_entities(), who.purpose)
+            require(access)
+            numbers = held_accounts(conn, account, visible=access.statements())
         seeds = account_keys(engine, numbers) if numbers else [account]
         if not seeds:
             fail(f"aucun compte connu pour / no known account for {account!r}")
@@ -126,11 +121,12 @@ def owners_command(
 ) -> None:
     """Bénéficiaires effectifs / beneficial owners, through chains of holdings."""
     with workspace(home) as ws:
-        _, reader = acting_account(ws, actor, purpose)
-        if reader is not None:
-            fail(UNFILTERED)
+        who, reader = acting_account(ws, actor, purpose)
         with ws.db.begin() as conn:
-            report = beneficial_owners(load_graph(conn, entity_id), entity_id, threshold)
+            access = admit(conn, reader, Action.READ, Resource.all_entities(), who.purpose)
+            graph = load_graph(conn, entity_id, visible=access.statements()) if access else Graph()
+        require(access)
+        report = beneficial_owners(graph, entity_id, threshold)
     if as_json:
         print_json(report_dict(report))
         return

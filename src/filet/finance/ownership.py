@@ -92,8 +92,15 @@ class Graph:
     unreadable: list[tuple[str, str]] = field(default_factory=list)
 
 
-def load_graph(conn: sa.Connection, subject: str, max_chain: int = MAX_CHAIN) -> Graph:
-    """The relations above ``subject``, read level by level from the statements."""
+def load_graph(
+    conn: sa.Connection,
+    subject: str,
+    max_chain: int = MAX_CHAIN,
+    visible: sa.ColumnElement[bool] | None = None,
+) -> Graph:
+    """The relations above ``subject``, read level by level from the statements that
+    match ``visible`` (the access policy's row filter; ``None``: all of them). A holding
+    recorded in a case the reader cannot see is then simply not on the chain."""
     graph = Graph()
     frontier, seen = {subject}, {subject}
     for _ in range(max_chain):
@@ -103,7 +110,9 @@ def load_graph(conn: sa.Connection, subject: str, max_chain: int = MAX_CHAIN) ->
             statements.c.schema.in_(["Ownership", "Control", "Directorship"]),
             statements.c.value.in_(sorted(frontier)),
         )
-        links = [_link(conn, row.entity_id, graph) for row in conn.execute(query)]
+        if visible is not None:
+            query = query.where(visible)
+        links = [_link(conn, row.entity_id, graph, visible) for row in conn.execute(query)]
         for link in filter(None, links):
             held = graph.owners_of if link.schema == "Ownership" else graph.controllers_of
             held[link.target].append(link)
@@ -112,15 +121,17 @@ def load_graph(conn: sa.Connection, subject: str, max_chain: int = MAX_CHAIN) ->
         if not frontier:
             break
     for party_id in sorted(seen):
-        entity = load_entity(conn, party_id)
+        entity = load_entity(conn, party_id, visible=visible)
         if entity is not None:
             notes = tuple(entity.get("notes", quiet=True))
             graph.parties[party_id] = Party(party_id, entity.caption, entity.schema.name, notes)
     return graph
 
 
-def _link(conn: sa.Connection, link_id: str, graph: Graph) -> Link | None:
-    entity = load_entity(conn, link_id)
+def _link(
+    conn: sa.Connection, link_id: str, graph: Graph, visible: sa.ColumnElement[bool] | None
+) -> Link | None:
+    entity = load_entity(conn, link_id, visible=visible)
     if entity is None:
         return None
     source_prop, target_prop = entity.schema.edge_source, entity.schema.edge_target
@@ -282,9 +293,12 @@ def _declared_unknown(graph: Graph, party_ids: list[str]) -> tuple[tuple[str, st
     )
 
 
-def held_accounts(conn: sa.Connection, entity_id: str) -> list[str]:
-    """The numbers (account number, IBAN) of a bank account, or of those an entity owns."""
-    entity = load_entity(conn, entity_id)
+def held_accounts(
+    conn: sa.Connection, entity_id: str, visible: sa.ColumnElement[bool] | None = None
+) -> list[str]:
+    """The numbers (account number, IBAN) of a bank account, or of those an entity owns,
+    from the statements that match ``visible`` (the access policy's row filter)."""
+    entity = load_entity(conn, entity_id, visible=visible)
     if entity is None:
         return []
     if entity.schema.name == "BankAccount":
@@ -294,11 +308,13 @@ def held_accounts(conn: sa.Connection, entity_id: str) -> list[str]:
         statements.c.prop == "owner",
         statements.c.value == entity_id,
     )
+    if visible is not None:
+        owned = owned.where(visible)
     numbers: set[str] = set()
     for row in conn.execute(owned):
-        edge = load_entity(conn, row.entity_id)
+        edge = load_entity(conn, row.entity_id, visible=visible)
         for asset in edge.get("asset") if edge is not None else []:
-            account = load_entity(conn, asset)
+            account = load_entity(conn, asset, visible=visible)
             if account is not None and account.schema.name == "BankAccount":
                 numbers |= {*account.get("accountNumber"), *account.get("iban")}
     return sorted(numbers)

@@ -238,7 +238,7 @@ def _gather_scatter_alerts(
     return [_gather_scatter_alert(group, thresholds) for group in grouped(rows, "subject")]
 
 
-def _gather_scatter_alert(rows: list[dict[str, Any]], thresholds: ScatterGatherThresholds) -> Alert:
+def _gather_scatter_alert(rows: list[dict[str, Any]], thresholds: GatherScatterThresholds) -> Alert:
     hub = rows[0]["subject"]
     gathered, scattered = _legs(rows, "in"), _legs(rows, "out")
     payers = sorted({row["party"] for row in gathered})
