@@ -21,6 +21,7 @@ in a position report, and inventing one would place the vessel at a time nobody 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -30,7 +31,9 @@ from typing import Any
 from pyais.exceptions import AISBaseException, UnknownMessageException
 from pyais.messages import NMEAMessage, NMEASentence, NMEASentenceFactory
 
+from filet.ingest import nmea_fast
 from filet.ingest.ais_fields import POSITION_TYPES, STATIC_TYPES, message_fields
+from filet.ingest.nmea_fast import FastSentence
 from filet.ingest.records import WHOLE_RECORD, RecordError, SourceRecord
 
 SUPPORTED_TYPES = POSITION_TYPES | STATIC_TYPES
@@ -46,12 +49,35 @@ _SECONDS = re.compile(r"^\d{9,10}(\.\d+)?$")
 _NOT_AIS = "pas une phrase AIS (!AIVDM, !AIVDO) / not an AIS sentence"
 
 
+CHUNK_LINES = 512  # lines framed and decoded together: enough for numpy, few live objects
+
+
 @dataclass
 class _Part:
     line: int
     raw: str
-    sentence: NMEAMessage
+    sentence: NMEAMessage | FastSentence
     ts: str | None
+
+
+@dataclass(slots=True)
+class _Waiting:
+    """A complete message in the fast path's batch, made a record once the batch is decoded.
+
+    ``parts`` is ``None`` for a one-sentence message, whose line is then its only part.
+    """
+
+    line: int
+    raw: str
+    ts: str | None
+    index: int
+    parts: list[_Part] | None
+
+    def record(self, decoded: list[dict[str, Any] | None]) -> SourceRecord:
+        fields = decoded[self.index]
+        if fields is None:
+            return _pyais_record(self.parts or [_part(self.line, self.raw)])
+        return _stored(self.line, self.raw, fields, self.ts)
 
 
 @dataclass
@@ -60,8 +86,8 @@ class _Assembler:
 
     pending: dict[_Slot, list[_Part]] = field(default_factory=dict)
 
-    def add(self, part: _Part) -> Iterator[SourceRecord]:
-        """Records this part completes, or the parts it leaves orphaned."""
+    def add(self, part: _Part) -> Iterator[SourceRecord | list[_Part]]:
+        """The parts of the message this part completes, or records of the parts it orphans."""
         sentence = part.sentence
         slot = (
             -1 if sentence.seq_id is None else sentence.seq_id,
@@ -83,7 +109,7 @@ class _Assembler:
         parts = self.pending[slot]
         if len(parts) == sentence.frag_cnt:
             del self.pending[slot]
-            yield _assembled(parts)
+            yield parts
 
     def leftovers(self) -> Iterator[SourceRecord]:
         for parts in self.pending.values():
@@ -91,23 +117,64 @@ class _Assembler:
         self.pending.clear()
 
 
-def nmea_records(lines: Iterable[str]) -> Iterator[SourceRecord]:
-    """One record per AIS message or undecodable line, in the order they complete."""
+def nmea_records(lines: Iterable[str], fast: bool = True) -> Iterator[SourceRecord]:
+    """One record per AIS message or undecodable line, in the order they complete.
+
+    ``fast`` decodes the common messages with ``filet.ingest.nmea_fast`` (same records,
+    several times faster); without it every sentence goes through pyais.
+    """
     assembler = _Assembler()
-    for number, text in enumerate(lines, start=1):
-        raw = text.rstrip("\r\n")
-        if not raw.strip() or raw.lstrip().startswith("#"):
-            continue
-        try:
-            part = _part(number, raw)
-        except RecordError as problem:
-            yield SourceRecord(number, raw, None, problem)
-            continue
-        if part.sentence.is_single:
-            yield _decoded(number, raw, part.sentence, part.ts)
-        else:
-            yield from assembler.add(part)
+    numbered = ((number, text.rstrip("\r\n")) for number, text in enumerate(lines, start=1))
+    content = (
+        (number, raw)
+        for number, raw in numbered
+        if raw.strip() and not raw.lstrip().startswith("#")
+    )
+    while chunk := list(itertools.islice(content, CHUNK_LINES)):
+        yield from _chunk_records(chunk, assembler, fast)
     yield from assembler.leftovers()
+
+
+def _chunk_records(
+    chunk: list[tuple[int, str]], assembler: _Assembler, fast: bool
+) -> Iterator[SourceRecord]:
+    """The records a chunk of lines completes; the fast path's messages decoded at once."""
+    framed = nmea_fast.frame([raw for _, raw in chunk]) if fast else [None] * len(chunk)
+    batch = nmea_fast.Batch()
+    ready: list[SourceRecord | _Waiting] = []
+    for (number, raw), checked in zip(chunk, framed, strict=True):
+        if checked is None:
+            try:
+                part = _part(number, raw)
+            except RecordError as problem:
+                ready.append(SourceRecord(number, raw, None, problem))
+                continue
+        else:
+            sentence, ts = checked
+            if sentence.is_single:
+                index = batch.add(sentence.payload, sentence.fill_bits, ts)
+                ready.append(_Waiting(number, raw, ts, index, None))
+                continue
+            part = _Part(number, raw, sentence, ts)
+        if part.sentence.is_single:
+            ready.append(_pyais_record([part]))
+            continue
+        for done in assembler.add(part):
+            ready.append(done if isinstance(done, SourceRecord) else _message(done, batch))
+    decoded = batch.decode()
+    for item in ready:
+        yield item if isinstance(item, SourceRecord) else item.record(decoded)
+
+
+def _message(parts: list[_Part], batch: nmea_fast.Batch) -> SourceRecord | _Waiting:
+    """A multi-part message: queued for the fast path if every part came through it."""
+    sentences = [part.sentence for part in parts if isinstance(part.sentence, FastSentence)]
+    if len(sentences) < len(parts):
+        return _pyais_record(parts)
+    payload = "".join(sentence.payload for sentence in sentences)
+    ts = _time(parts)
+    index = batch.add(payload, sentences[-1].fill_bits, ts)
+    return _Waiting(parts[0].line, _raw(parts), ts, index, parts)
 
 
 def parse_nmea(raw: str) -> dict[str, Any]:
@@ -180,11 +247,26 @@ def _receiver_time(sentence: NMEAMessage) -> str | None:
         ) from error
 
 
-def _assembled(parts: list[_Part]) -> SourceRecord:
-    message = NMEAMessage.assemble_from_iterable([part.sentence for part in parts])
-    ts = next((part.ts for part in parts if part.ts is not None), None)
-    raw = "\n".join(part.raw for part in parts)
-    return _decoded(parts[0].line, raw, message, ts)
+def _pyais_record(parts: list[_Part]) -> SourceRecord:
+    """The message decoded by pyais, its parts framed by pyais if the fast path framed them."""
+    message = NMEAMessage.assemble_from_iterable([_pyais_sentence(part) for part in parts])
+    return _decoded(parts[0].line, _raw(parts), message, _time(parts))
+
+
+def _pyais_sentence(part: _Part) -> NMEAMessage:
+    if isinstance(part.sentence, NMEAMessage):
+        return part.sentence
+    framed = _part(part.line, part.raw).sentence  # checked by the fast path: pyais takes it
+    assert isinstance(framed, NMEAMessage)
+    return framed
+
+
+def _raw(parts: list[_Part]) -> str:
+    return "\n".join(part.raw for part in parts)
+
+
+def _time(parts: list[_Part]) -> str | None:
+    return next((part.ts for part in parts if part.ts is not None), None)
 
 
 def _decoded(line: int, raw: str, sentence: NMEAMessage, ts: str | None) -> SourceRecord:
@@ -202,8 +284,12 @@ def _decoded(line: int, raw: str, sentence: NMEAMessage, ts: str | None) -> Sour
             f"(stockés / stored: {', '.join(map(str, sorted(SUPPORTED_TYPES)))})",
         )
         return SourceRecord(line, raw, None, problem)
-    fields = message_fields(message, ts)
-    if ts is None and message.msg_type in POSITION_TYPES:
+    return _stored(line, raw, message_fields(message, ts), ts)
+
+
+def _stored(line: int, raw: str, fields: dict[str, Any], ts: str | None) -> SourceRecord:
+    """The record of a decoded message; a position needs a receiver time to be stored."""
+    if ts is None and fields["msg_type"] in POSITION_TYPES:
         problem = RecordError(
             "ts",
             "pas d'heure de réception / no receiver time (tag block c:, ou autour de la "
