@@ -255,3 +255,64 @@ web_login_attempts = sa.Table(
     sa.Column("client", sa.String(64), nullable=False, index=True),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
 )
+
+# The dossier coffre (filet.cases): items sealed in a case, kept out of the procedure file
+# and of every export. ``sealed`` is AES-GCM ciphertext (nonce first) of the item's
+# technique, title and content under the workspace's coffre key; only the case and who
+# sealed it when stay in clear. Named holders read an item besides the case's magistrates.
+
+coffre_items = sa.Table(
+    "coffre_items",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("compartment", sa.Unicode(128), nullable=False, index=True),
+    sa.Column("sealed", sa.LargeBinary, nullable=False),
+    sa.Column("sealed_by", sa.Unicode(128), nullable=False),
+    sa.Column("sealed_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+coffre_holders = sa.Table(
+    "coffre_holders",
+    metadata,
+    sa.Column("item_id", sa.String(32), primary_key=True),
+    sa.Column("account", sa.Unicode(128), primary_key=True, index=True),
+    sa.Column("granted_by", sa.Unicode(128), nullable=False),
+    sa.Column("reason", sa.UnicodeText, nullable=False),
+    sa.Column("granted_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("revoked_by", sa.Unicode(128), nullable=True),
+    sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+)
+
+# Entity resolution (filet.network.resolution): one row per scored pair of entities, lower
+# id first, with its match probability and where the run put it (accepted, review, or
+# cross-compartment: never merged); and every analyst decision on a link, kept for undo.
+
+resolution_links = sa.Table(
+    "resolution_links",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("family", sa.String(32), nullable=False),
+    sa.Column("entity_a", sa.String(128), nullable=False, index=True),
+    sa.Column("entity_b", sa.String(128), nullable=False, index=True),
+    sa.Column("probability", sa.Float, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, index=True),
+    sa.Column("decision", sa.String(16), nullable=True),
+    sa.Column("compartments_a", sa.UnicodeText, nullable=False),
+    sa.Column("compartments_b", sa.UnicodeText, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+resolution_decisions = sa.Table(
+    "resolution_decisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("link_id", sa.String(40), nullable=False, index=True),
+    sa.Column("decision", sa.String(16), nullable=False),
+    sa.Column("previous", sa.String(16), nullable=True),
+    sa.Column("actor", sa.Unicode(256), nullable=False),
+    sa.Column("reason", sa.UnicodeText, nullable=False),
+    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("undone_at", sa.DateTime(timezone=True), nullable=True),
+)
