@@ -129,6 +129,11 @@ class Resource:
         return cls("quarantine")
 
     @classmethod
+    def hit_index(cls) -> Resource:
+        """The hit/no-hit index: it answers yes or no and a contact, never the data."""
+        return cls("hit-index")
+
+    @classmethod
     def events(cls) -> Resource:
         """The event tables' rows, through the files readable by the account."""
         return cls("events")
@@ -213,6 +218,8 @@ def decide(
         return Decision(True, "filtre de lignes / row filter")
     if resource.kind == "alert":
         return _alert(conn, account, action, resource.name, now)
+    if resource.kind == "hit-index" and action is Action.READ:
+        return Decision(True, "hit/no-hit: oui ou non et un contact / yes or no and a contact")
     return Decision(False, f"ressource inconnue / unknown resource {resource.label}")
 
 

@@ -316,3 +316,40 @@ resolution_decisions = sa.Table(
     sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("undone_at", sa.DateTime(timezone=True), nullable=True),
 )
+
+# Deconfliction (filet.security.deconfliction): a notice tells a compartment's members that
+# one of their entities matches something another service holds, and who to call; the
+# other compartment is kept for idempotency, never shown. The hit/no-hit index holds keyed
+# hashes of normalized identifiers (never the identifiers), and the request budget of each
+# account that asks.
+
+deconfliction_notices = sa.Table(
+    "deconfliction_notices",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("compartment", sa.Unicode(128), nullable=False, index=True),
+    sa.Column("own_entity", sa.String(128), nullable=False),
+    sa.Column("other_compartment", sa.Unicode(128), nullable=False),
+    sa.Column("match_kind", sa.String(32), nullable=False),
+    sa.Column("other_service", sa.String(32), nullable=False),
+    sa.Column("other_contact", sa.Unicode(256), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+hit_index = sa.Table(
+    "hit_index",
+    metadata,
+    sa.Column("digest", sa.String(64), primary_key=True),
+    sa.Column("compartment", sa.Unicode(128), primary_key=True),
+    sa.Column("service", sa.String(32), nullable=False),
+    sa.Column("contact", sa.Unicode(256), nullable=False),
+    sqlite_with_rowid=False,
+)
+
+hit_buckets = sa.Table(
+    "hit_buckets",
+    metadata,
+    sa.Column("account", sa.Unicode(128), primary_key=True),
+    sa.Column("tokens", sa.Float, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)

@@ -144,6 +144,20 @@ class Combination(AuditEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Deconfliction(AuditEvent):
+    """Records of two compartments were found to match (deconfliction): ``objects`` are
+    the two entity ids, ``compartments`` the two compartments, ``match_kind`` how they
+    match (``identifier:phone``, ``entity``, ``resolved``) and ``notices_new`` how many
+    owners were notified for the first time. Never the matching value itself."""
+
+    category: ClassVar[str] = "combination"
+
+    match_kind: str
+    compartments: tuple[str, ...]
+    notices_new: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class Authentication(AuditEvent):
     """Someone tried to log in (OWASP ASVS 5.0 16.3.1): ``outcome`` is ``success`` or why
     it failed (``bad_password``, ``bad_totp``, ``locked``, ``disabled``, ``unknown``);
