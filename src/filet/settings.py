@@ -83,6 +83,40 @@ SETTINGS: tuple[Setting, ...] = (
         "YAML retention table: each data category's datasets, purpose, retention period in "
         "days and legal basis. Empty means the built-in table (filet/security/retention.yaml).",
     ),
+    Setting(
+        "oidc_issuer",
+        "",
+        "Issuer URL of the service's OpenID Connect provider (https). Empty means no "
+        "login through a provider: /login/oidc does not exist.",
+    ),
+    Setting("oidc_client_id", "", "Client id Filet is registered under at the provider."),
+    Setting(
+        "oidc_client_secret_file",
+        "",
+        "File holding the client secret (e.g. a mounted secret); it wins over "
+        "oidc_client_secret.",
+    ),
+    Setting(
+        "oidc_client_secret",
+        "",
+        "Client secret, when it is not in a file (oidc_client_secret_file).",
+    ),
+    Setting(
+        "oidc_redirect_uri",
+        "",
+        "Callback URL registered at the provider: https://HOST/login/oidc/callback.",
+    ),
+    Setting(
+        "oidc_scopes",
+        "openid profile email",
+        "Scopes asked of the provider, space-separated; must include openid.",
+    ),
+    Setting(
+        "oidc_account_claim",
+        "preferred_username",
+        "ID-token claim matched against account names (e.g. preferred_username, email). "
+        "An email counts only when email_verified is true; accounts are never created.",
+    ),
 )
 
 

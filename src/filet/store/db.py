@@ -17,16 +17,31 @@ def connect(url: str) -> sa.Engine:
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"timeout": 30})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
+        sa.event.listen(engine, "begin", _begin_immediate)
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Transactions are begun by ``_begin_immediate``, not by the driver.
+    dbapi_connection.isolation_level = None
     # WAL lets readers (the CLI listing alerts) work while an ingest writes.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _begin_immediate(conn: sa.Connection) -> None:
+    """Take SQLite's write lock when a transaction starts, not at its first write.
+
+    Nearly every transaction writes (each read adds an audit entry), and a deferred
+    transaction that read first cannot take the lock once another writer committed: it
+    fails at once with "database is locked" instead of waiting its turn, which
+    concurrent web requests hit. The SQLAlchemy recipe: pysqlite's own transaction
+    handling is turned off (``_sqlite_pragmas``) and the BEGIN is ours.
+    """
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def migrate(engine: sa.Engine) -> None:

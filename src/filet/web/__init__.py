@@ -1,0 +1,5 @@
+"""The workbench: HTML pages and a JSON API over a workspace (``filet serve``)."""
+
+from filet.web.app import ROUTERS, create_app
+
+__all__ = ["ROUTERS", "create_app"]
