@@ -234,13 +234,11 @@ def test_ownership_chains_stop_at_what_the_reader_may_see(world: World, tmp_path
     holdings = {
         "ds-a": [
             _entity("a-front", "Company", name=["Front Négoce SARL"]),
-            _entity("own-a", "Ownership", owner=["a-alice"], asset=["a-front"],
-                    percentage=["60"]),  # fmt: skip
+            _entity("own-a", "Ownership", owner=["a-alice"], asset=["a-front"], percentage=["60"]),
         ],
         "ds-b": [
             _entity("b-boss", "Person", name=["Victor Secretum"]),
-            _entity("own-b", "Ownership", owner=["b-boss"], asset=["a-front"],
-                    percentage=["40"]),  # fmt: skip
+            _entity("own-b", "Ownership", owner=["b-boss"], asset=["a-front"], percentage=["40"]),
         ],
     }
     for dataset, actor in (("ds-a", "ana-a"), ("ds-b", "chef-b")):

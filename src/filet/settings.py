@@ -93,8 +93,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "oidc_client_secret_file",
         "",
-        "File holding the client secret (e.g. a mounted secret); it wins over "
-        "oidc_client_secret.",
+        "File holding the client secret (e.g. a mounted secret); it wins over oidc_client_secret.",
     ),
     Setting(
         "oidc_client_secret",
