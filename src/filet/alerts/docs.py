@@ -9,6 +9,8 @@ from __future__ import annotations
 import sys
 
 from filet.alerts.registry import Detector, all_detectors
+from filet.alerts.thresholds import Thresholds
+from filet.network.resolution import ResolutionThresholds
 
 REGENERATE = "python -m filet.alerts.docs > docs/thresholds.md"
 
@@ -30,21 +32,40 @@ def render() -> str:
     ]
     for detector in all_detectors():
         lines += ["", *_section(detector)]
+    lines += ["", *_resolution_section()]
     return "\n".join(lines) + "\n"
 
 
 def _section(detector: Detector) -> list[str]:
     inputs = ", ".join(f"`{table}`" for table in detector.inputs)
-    lines = [
+    return [
         f"## `{detector.id}`: {detector.title_fr} / {detector.title_en}",
         "",
         f"Version {detector.version}; entrées / inputs: {inputs}.",
         "",
+        *_table(detector.thresholds),
+    ]
+
+
+def _resolution_section() -> list[str]:
+    """Entity resolution is not a detector (it makes links, not alerts), but its
+    thresholds decide what is merged without review, so they belong on the same page."""
+    return [
+        "## `network.resolution`: Résolution d'entités / entity resolution",
+        "",
+        "`filet resolve run --accept P --review P`; entrées / inputs: entities of the store.",
+        "",
+        *_table(ResolutionThresholds),
+    ]
+
+
+def _table(thresholds: type[Thresholds]) -> list[str]:
+    lines = [
         "| seuil / threshold | défaut / default | unité / unit | signification / meaning "
         "| source |",
         "|---|---|---|---|---|",
     ]
-    for name, default, unit, source, meaning in detector.thresholds.documented():
+    for name, default, unit, source, meaning in thresholds.documented():
         cells = [f"`{name}`", str(default), unit, meaning, source]
         lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
     return lines

@@ -31,6 +31,15 @@ HomeOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+RecipientOption = Annotated[
+    str | None,
+    typer.Option(
+        "--recipient",
+        help="Destinataire / who receives the export (service, partner), recorded in the "
+        "audit log (default: the output file).",
+        show_default=False,
+    ),
+]
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

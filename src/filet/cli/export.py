@@ -13,7 +13,14 @@ import sqlalchemy as sa
 import typer
 
 from filet.cli.audit import ActorOption, PurposeOption
-from filet.cli.common import HomeOption, acting_account, errors, require, workspace
+from filet.cli.common import (
+    HomeOption,
+    RecipientOption,
+    acting_account,
+    errors,
+    require,
+    workspace,
+)
 from filet.export.ftm import DEFAULT_EXPORT_HANDLING, entity_dicts, statement_dicts, write_jsonl
 from filet.model.provenance import HandlingCode
 from filet.security.audit import Disclosure, track_event
@@ -48,15 +55,7 @@ def export(
             help="Highest handling code exported. H2/H3 values need the provider's consent.",
         ),
     ] = DEFAULT_EXPORT_HANDLING,
-    recipient: Annotated[
-        str | None,
-        typer.Option(
-            "--recipient",
-            help="Destinataire / who receives the export (service, partner), recorded in the "
-            "audit log (default: the output file).",
-            show_default=False,
-        ),
-    ] = None,
+    recipient: RecipientOption = None,
     actor: ActorOption = None,
     purpose: PurposeOption = None,
     home: HomeOption = None,

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import sys
 from dataclasses import asdict
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,6 +18,7 @@ from filet.cli.audit import ActorOption, PurposeOption
 from filet.cli.common import (
     HomeOption,
     JsonOption,
+    RecipientOption,
     acting_account,
     console,
     fail,
@@ -21,17 +26,31 @@ from filet.cli.common import (
     readable_workspace,
     workspace,
 )
-from filet.engine import open_engine
+from filet.engine import Step, open_engine
+from filet.model.identifiers import phone
 from filet.network.disruption import MEASURES, Strategy, simulate
 from filet.network.edges import edge_steps, graph_from_rows
+from filet.network.exports import GraphFormat, annotated_graph, ftm_calls, write_graph
+from filet.network.paths import UnknownNumber, paths_to_top
 from filet.network.ranking import rank as rank_graph
+from filet.security.audit import Disclosure, track_event
 
 network_app = typer.Typer(help="Réseaux d'appels / call networks.", no_args_is_help=True)
 
 
 def _graph(home: Path | None, actor: str | None, purpose: str | None) -> ig.Graph:
-    """The workspace's calls as an edge list (SQL on DuckDB), then as a graph; in a
-    workspace with accounts, the calls ``actor`` may read."""
+    return graph_from_rows(_edges(home, actor, purpose))
+
+
+def _edges(home: Path | None, actor: str | None, purpose: str | None) -> list[dict[str, Any]]:
+    """The workspace's calls as an edge list (SQL on DuckDB); in a workspace with
+    accounts, the calls ``actor`` may read."""
+    return _query(home, actor, purpose, edge_steps())
+
+
+def _query(
+    home: Path | None, actor: str | None, purpose: str | None, steps: list[Step]
+) -> list[dict[str, Any]]:
     with workspace(home) as ws:
         who, account = acting_account(ws, actor, purpose)
         readable = readable_workspace(ws, who, account)
@@ -40,8 +59,8 @@ def _graph(home: Path | None, actor: str | None, purpose: str | None) -> ig.Grap
             fail(
                 "aucun appel dans l'espace / no calls in the workspace (filet ingest --format cdr)"
             )
-        rows: list[dict[str, Any]] = engine.run(edge_steps())
-    return graph_from_rows(rows)
+        rows: list[dict[str, Any]] = engine.run(steps)
+    return rows
 
 
 @network_app.command("rank")
@@ -113,6 +132,94 @@ def disrupt(
             str(step.removed), last, str(step.largest_component), f"{step.fraction_left:.3f}"
         )
     console.print(table)
+
+
+class ExportFormat(StrEnum):
+    GEXF = "gexf"  # Gephi
+    GRAPHML = "graphml"  # Gephi, yEd, Cytoscape
+    CSV = "csv"  # edge list
+    FTM = "ftm"  # FollowTheMoney Call entities, one a line
+
+
+@network_app.command("export")
+def export(
+    form: Annotated[ExportFormat, typer.Option("--format", help="gexf, graphml, csv, ftm.")],
+    out: Annotated[Path | None, typer.Option(help="Fichier / file (stdout by default).")] = None,
+    recipient: RecipientOption = None,
+    actor: ActorOption = None,
+    purpose: PurposeOption = None,
+    home: HomeOption = None,
+) -> None:
+    """Exporter le réseau (Gephi, tableur, FtM) / export the call network: numbers with
+    their rank and community, pairs with their calls and first fadette line. Recorded in
+    the audit log as a disclosure, with the digest of what was written."""
+    if form is ExportFormat.FTM:
+        calls = _query(home, actor, purpose, [Step(CALLS_IN_ORDER, "calls_in_order")])
+        lines = [json.dumps(entity, ensure_ascii=False) + "\n" for entity in ftm_calls(calls)]
+        text, records = "".join(lines), len(lines)
+    else:
+        graph = annotated_graph(_edges(home, actor, purpose))
+        text, records = write_graph(graph, GraphFormat(form.value)), graph.ecount()
+    with workspace(home) as ws:
+        who, _ = acting_account(ws, actor, purpose)
+        with ws.db.begin() as conn:
+            disclosed = Disclosure(
+                actor=who,
+                action=f"network.export.{form.value}",
+                recipient=recipient or (str(out) if out else "stdout"),
+                records=records,
+                sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            )
+            track_event(conn, disclosed)
+    if out is None:
+        sys.stdout.write(text)
+        return
+    out.write_text(text, encoding="utf-8")
+    console.print(f"[green]{out}[/green] ({form.value}, {records})")
+
+
+CALLS_IN_ORDER = """
+    SELECT caller, callee, start_ts, duration_s, source_file, source_line
+    FROM calls ORDER BY start_ts, source_file, source_line
+"""
+
+
+@network_app.command("path")
+def path(
+    number: Annotated[str, typer.Argument(help="Numéro de départ / starting number.")],
+    top: Annotated[int, typer.Option(help="Têtes visées / top people aimed at.")] = 3,
+    actor: ActorOption = None,
+    purpose: PurposeOption = None,
+    home: HomeOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Remonter jusqu'aux têtes du réseau / path to the top: from a number, the chains of
+    calls that reach the best-ranked people, each link with its first fadette line."""
+    graph = annotated_graph(_edges(home, actor, purpose))
+    try:
+        start = phone.normalize(number)
+    except ValueError:
+        start = number.strip()
+    try:
+        chains = paths_to_top(graph, rank_graph(graph), start, top)
+    except UnknownNumber as error:
+        fail(str(error))
+    if json_output:
+        print_json([asdict(chain) for chain in chains])
+        return
+    if not chains:
+        console.print("Aucune tête joignable / no top person reachable from this number.")
+    for chain in chains:
+        console.print(
+            f"[bold]→ {chain.target}[/bold] rang / rank {chain.target_rank} "
+            f"(score {chain.target_score:.3f}), {chain.hops} saut(s) / hop(s), "
+            f"maillon le plus faible / weakest link {chain.weakest_link_calls} appel(s)"
+        )
+        for link in chain.links:
+            console.print(
+                f"   {link.a} — {link.b}: {link.calls} appel(s) / calls, "
+                f"1er / first {link.first_call} ({link.source_file}:{link.source_line})"
+            )
 
 
 def register(app: typer.Typer) -> None:
