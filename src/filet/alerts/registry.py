@@ -37,6 +37,7 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "filet.network.key_players",
     "filet.network.brokers",
     "filet.network.burners",
+    "filet.network.succession",
 )
 ENTRY_POINT_GROUP = "filet.detectors"
 

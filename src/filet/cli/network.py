@@ -26,13 +26,15 @@ from filet.cli.common import (
     readable_workspace,
     workspace,
 )
-from filet.engine import Step, open_engine
+from filet.engine import DUCKDB, Step, open_engine
 from filet.model.identifiers import phone
 from filet.network.disruption import MEASURES, Strategy, simulate
 from filet.network.edges import edge_steps, graph_from_rows
 from filet.network.exports import GraphFormat, annotated_graph, ftm_calls, write_graph
 from filet.network.paths import UnknownNumber, paths_to_top
 from filet.network.ranking import rank as rank_graph
+from filet.network.succession import Phase, Rise, SuccessionThresholds, phases, rises
+from filet.network.succession import steps as phase_steps
 from filet.security.audit import Disclosure, track_event
 
 network_app = typer.Typer(help="Réseaux d'appels / call networks.", no_args_is_help=True)
@@ -220,6 +222,66 @@ def path(
                 f"   {link.a} — {link.b}: {link.calls} appel(s) / calls, "
                 f"1er / first {link.first_call} ({link.source_file}:{link.source_line})"
             )
+
+
+@network_app.command("phases")
+def phases_command(
+    days: Annotated[
+        float, typer.Option(help="Durée d'une phase en jours / phase length in days.")
+    ] = SuccessionThresholds().phase_days,
+    top: Annotated[int, typer.Option(help="Numéros montrés par phase / numbers shown.")] = 5,
+    actor: ActorOption = None,
+    purpose: PurposeOption = None,
+    home: HomeOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Phases dans le temps / temporal phases: the calls cut into periods, each ranked on
+    its own, and who took over at the top (the succession after an arrest or a seizure)."""
+    thresholds = SuccessionThresholds(phase_days=days)
+    ranked = phases(_query(home, actor, purpose, phase_steps(thresholds, DUCKDB)), thresholds)
+    taken = rises(ranked, thresholds.top_rank)
+    if json_output:
+        print_json(
+            {
+                "phases": [_phase_json(phase, top) for phase in ranked],
+                "successions": [_rise_json(rise) for rise in taken],
+            }
+        )
+        return
+    table = Table("Phase", "Début / start", "Numéros / numbers", f"Top {top}")
+    for phase in ranked:
+        names = ", ".join(f"{person.rank}. {person.name}" for person in phase.ranked[:top])
+        start, numbers = f"{phase.start:%Y-%m-%d}", str(len(phase.ranked))
+        table.add_row(str(phase.index + 1), start, numbers, names)
+    console.print(table)
+    for rise in taken:
+        before = rise.previous_rank or "absent"
+        console.print(
+            f"[bold]Relève / succession[/bold] phase {rise.phase.index + 1}: {rise.number} "
+            f"{rise.rank}e (phase {rise.previous.index + 1}: {before}), "
+            f"à la place de / instead of {rise.displaced}"
+        )
+
+
+def _phase_json(phase: Phase, top: int) -> dict[str, Any]:
+    return {
+        "phase": phase.index + 1,
+        "start": phase.start.isoformat(),
+        "end": phase.end.isoformat(),
+        "numbers": len(phase.ranked),
+        "top": [asdict(person) for person in phase.ranked[:top]],
+    }
+
+
+def _rise_json(rise: Rise) -> dict[str, Any]:
+    return {
+        "phase": rise.phase.index + 1,
+        "number": rise.number,
+        "rank": rise.rank,
+        "previous_phase": rise.previous.index + 1,
+        "previous_rank": rise.previous_rank,
+        "displaced": rise.displaced,
+    }
 
 
 def register(app: typer.Typer) -> None:
