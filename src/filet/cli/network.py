@@ -28,6 +28,7 @@ from filet.cli.common import (
 )
 from filet.engine import DUCKDB, Step, open_engine
 from filet.model.identifiers import phone
+from filet.network.brokerage import ROLE_LABELS_FR, Role, brokerage_roles
 from filet.network.disruption import MEASURES, Strategy, simulate
 from filet.network.edges import edge_steps, graph_from_rows
 from filet.network.exports import GraphFormat, annotated_graph, ftm_calls, write_graph
@@ -100,6 +101,55 @@ def rank(
             f"{p.calls:.0f}",
             str(p.community),
         )
+    console.print(table)
+
+
+ROLE_COLUMNS = {
+    Role.COORDINATOR: "Coord.",
+    Role.ITINERANT: "Itin.",
+    Role.GATEKEEPER: "Port./repr.",
+    Role.LIAISON: "Liaison",
+}
+
+
+@network_app.command("roles")
+def roles(
+    top: Annotated[int, typer.Option(help="Lignes affichées / rows shown.")] = 20,
+    actor: ActorOption = None,
+    purpose: PurposeOption = None,
+    home: HomeOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Rôles de courtage / brokerage roles (Gould & Fernandez): who relays between the
+    communities, most relays between groups first."""
+    rows = _edges(home, actor, purpose)
+    group = {person.name: person.community for person in rank_graph(graph_from_rows(rows))}
+    found = brokerage_roles(((row["caller"], row["callee"]) for row in rows), group)
+    shown = sorted(found.values(), key=lambda b: (-b.between_groups, -b.total, b.name))[:top]
+    if json_output:
+        print_json(
+            [
+                {
+                    "name": b.name,
+                    "community": group[b.name],
+                    **{r.value: b.counts.get(r, 0) for r in Role},
+                }
+                for b in shown
+            ]
+        )
+        return
+    table = Table(
+        "Numéro",
+        "Comm.",
+        *(ROLE_COLUMNS[role] for role in Role),
+        caption=(
+            "Relais a - v - c où a et c ne s'appellent pas / relays where a and c never call. "
+            + "; ".join(f"{ROLE_COLUMNS[r]} = {ROLE_LABELS_FR[r]} / {r}" for r in Role)
+        ),
+    )
+    for b in shown:
+        counts = [str(b.counts.get(role, 0)) for role in Role]
+        table.add_row(b.name, str(group[b.name]), *counts)
     console.print(table)
 
 

@@ -4,6 +4,8 @@ A broker is who others must go through (high betweenness, Freeman 1977) *and* wh
 talks to several communities (Leiden, Traag et al. 2019), the go-between of Gould &
 Fernandez's (1989) brokerage roles. Morselli (2009, *Inside Criminal Networks*, ch. 6)
 shows CAVIAR's organisers in that position rather than at the centre of the calls.
+Each alert gives the broker's main roles (:mod:`filet.network.brokerage`) between those
+communities.
 """
 
 from __future__ import annotations
@@ -15,11 +17,12 @@ import igraph as ig
 
 from filet.alerts import Alert, Detector, Subject, Thresholds, register, threshold
 from filet.engine import Dialect, Step
+from filet.network.brokerage import ROLE_LABELS_FR, Brokerage, brokerage_roles
 from filet.network.edges import Contact, contacts, edge_steps, graph_from_rows
 from filet.network.ranking import Ranked, rank
 
 DETECTOR_ID = "network.broker"
-VERSION = "1"
+VERSION = "2"  # 2: brokerage roles in the reasons
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,8 @@ def to_alerts(rows: list[dict[str, Any]], thresholds: BrokerThresholds) -> list[
     graph = graph_from_rows(rows)
     ranked = rank(graph)
     seen = contacts(rows, thresholds.max_evidence_calls)
+    group = {person.name: person.community for person in ranked}
+    roles = brokerage_roles(((row["caller"], row["callee"]) for row in rows), group)
     alerts = []
     for person in ranked:
         linked = _communities_around(graph, person, ranked)
@@ -74,7 +79,7 @@ def to_alerts(rows: list[dict[str, Any]], thresholds: BrokerThresholds) -> list[
             person.betweenness >= thresholds.min_betweenness
             and len(linked) >= thresholds.min_communities
         ):
-            alerts.append(_alert(person, linked, seen[person.name], thresholds))
+            alerts.append(_alert(person, linked, roles[person.name], seen[person.name], thresholds))
     return alerts
 
 
@@ -85,10 +90,17 @@ def _communities_around(graph: ig.Graph, person: Ranked, ranked: list[Ranked]) -
 
 
 def _alert(
-    person: Ranked, linked: list[int], contact: Contact, thresholds: BrokerThresholds
+    person: Ranked,
+    linked: list[int],
+    roles: Brokerage,
+    contact: Contact,
+    thresholds: BrokerThresholds,
 ) -> Alert:
     groups = ", ".join(str(c) for c in linked)
     share = f"{person.betweenness:.3f}"
+    main = roles.main_roles()
+    roles_fr = ", ".join(f"{ROLE_LABELS_FR[role]} {count}" for role, count in main) or "aucun"
+    roles_en = ", ".join(f"{role} {count}" for role, count in main) or "none"
     return Alert(
         detector_id=DETECTOR_ID,
         detector_version=VERSION,
@@ -98,11 +110,12 @@ def _alert(
         score=round(person.betweenness, 3),
         reason_fr=(
             f"Intermédiaire : {share.replace('.', ',')} des plus courts chemins passent par ce "
-            f"numéro, en contact avec les communautés {groups}."
+            f"numéro, en contact avec les communautés {groups} ; relais (Gould & Fernandez) : "
+            f"{roles_fr}."
         ),
         reason_en=(
             f"Broker: {share} of shortest paths go through this number, in contact with "
-            f"communities {groups}."
+            f"communities {groups}; relays (Gould & Fernandez): {roles_en}."
         ),
         evidence=contact.evidence,
         thresholds=thresholds.used(),
