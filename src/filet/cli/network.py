@@ -29,6 +29,7 @@ from filet.cli.common import (
 from filet.engine import DUCKDB, Step, open_engine
 from filet.model.identifiers import phone
 from filet.network.brokerage import ROLE_LABELS_FR, Role, brokerage_roles
+from filet.network.crosscase import cross_case_links
 from filet.network.disruption import MEASURES, Strategy, simulate
 from filet.network.edges import edge_steps, graph_from_rows
 from filet.network.exports import GraphFormat, annotated_graph, ftm_calls, write_graph
@@ -332,6 +333,39 @@ def _rise_json(rise: Rise) -> dict[str, Any]:
         "previous_rank": rise.previous_rank,
         "displaced": rise.displaced,
     }
+
+
+@network_app.command("cross-case")
+def cross_case(
+    actor: ActorOption = None,
+    purpose: PurposeOption = None,
+    home: HomeOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Liens entre affaires / cross-case links: numbers, accounts, plates of your cases
+    that other cases hold, with their source line where you may see them, and whom to
+    call (a deconfliction notice) where you may not."""
+    with workspace(home) as ws:
+        who, account = acting_account(ws, actor, purpose)
+        with ws.db.begin() as conn:
+            links = cross_case_links(conn, who, account)
+    if json_output:
+        print_json([asdict(link) for link in links])
+        return
+    if not links:
+        console.print("Aucun lien entre affaires / no identifier shared with another case.")
+    for link in links:
+        console.print(f"[bold]{link.kind} {link.value}[/bold]")
+        for seen in link.seen:
+            console.print(
+                f"   {seen.case}: {seen.source_record} ({seen.dataset}, {seen.entity_id})"
+            )
+        if link.closed_cases:
+            whom = ", ".join(f"{person} ({service})" for service, person in link.contacts)
+            console.print(
+                f"   + {link.closed_cases} affaire(s) fermée(s) / closed case(s): "
+                f"avis de déconfliction / deconfliction notice, contact {whom or '-'}"
+            )
 
 
 def register(app: typer.Typer) -> None:

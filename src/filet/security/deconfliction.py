@@ -171,7 +171,7 @@ def run(
         *entity_matches(conn),
         *resolved_matches(conn, resolved),
     ]
-    contacts = _contacts(conn)
+    contacts = case_contacts(conn)
     new = 0
     for match in dict.fromkeys(matches):
         sides = (
@@ -199,7 +199,7 @@ def run(
     return Run(matches=len(set(matches)), notices_new=new)
 
 
-def _contacts(conn: sa.Connection) -> dict[str, tuple[str, str]]:
+def case_contacts(conn: sa.Connection) -> dict[str, tuple[str, str]]:
     """Per compartment, its service and its creator as the contact to call."""
     query = sa.select(
         compartments.c.name,
