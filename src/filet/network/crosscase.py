@@ -25,7 +25,12 @@ from filet.security import deconfliction
 from filet.security.audit import Actor, Consultation, track_event
 from filet.security.identity import Account
 from filet.security.policy import visible_statements_clause
-from filet.store.tables import compartment_datasets, search_identifiers, statements
+from filet.store.tables import (
+    compartment_datasets,
+    identifier_statement,
+    search_identifiers,
+    statements,
+)
 
 
 @dataclass(frozen=True)
@@ -63,14 +68,7 @@ def _sightings(conn: sa.Connection, visible: sa.ColumnElement[bool] | None) -> l
             case.label("case"),
         )
         .distinct()
-        .join(
-            statements,
-            sa.and_(
-                statements.c.entity_id == search_identifiers.c.entity_id,
-                statements.c.prop == search_identifiers.c.prop,
-                statements.c.value == search_identifiers.c.original,
-            ),
-        )
+        .join(statements, identifier_statement)
         .outerjoin(compartment_datasets, compartment_datasets.c.dataset == statements.c.dataset)
     )
     if visible is not None:

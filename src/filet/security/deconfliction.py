@@ -28,6 +28,7 @@ from filet.store.tables import (
     compartment_members,
     compartments,
     deconfliction_notices,
+    identifier_statement,
     search_identifiers,
     statements,
 )
@@ -93,14 +94,7 @@ def identifier_matches(conn: sa.Connection) -> list[Match]:
             compartment_datasets.c.compartment,
         )
         .distinct()
-        .join(
-            statements,
-            sa.and_(
-                statements.c.entity_id == search_identifiers.c.entity_id,
-                statements.c.prop == search_identifiers.c.prop,
-                statements.c.value == search_identifiers.c.original,
-            ),
-        )
+        .join(statements, identifier_statement)
         .join(compartment_datasets, compartment_datasets.c.dataset == statements.c.dataset)
     )
     holders: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)

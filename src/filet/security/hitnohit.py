@@ -37,6 +37,7 @@ from filet.store.tables import (
     compartments,
     hit_buckets,
     hit_index,
+    identifier_statement,
     search_identifiers,
     statements,
 )
@@ -118,14 +119,7 @@ def build_index(conn: sa.Connection, key: bytes) -> int:
             sa.func.coalesce(accounts.c.display_name, compartments.c.created_by).label("who"),
         )
         .distinct()
-        .join(
-            statements,
-            sa.and_(
-                statements.c.entity_id == search_identifiers.c.entity_id,
-                statements.c.prop == search_identifiers.c.prop,
-                statements.c.value == search_identifiers.c.original,
-            ),
-        )
+        .join(statements, identifier_statement)
         .join(compartment_datasets, compartment_datasets.c.dataset == statements.c.dataset)
         .join(compartments, compartments.c.name == compartment_datasets.c.compartment)
         .outerjoin(accounts, accounts.c.name == compartments.c.created_by)

@@ -135,6 +135,12 @@ search_identifiers = sa.Table(
     sa.Column("original", sa.UnicodeText, nullable=False),
     sqlite_with_rowid=False,
 )
+# The statement each indexed identifier was read from: joins the index to its provenance.
+identifier_statement = sa.and_(
+    statements.c.entity_id == search_identifiers.c.entity_id,
+    statements.c.prop == search_identifiers.c.prop,
+    statements.c.value == search_identifiers.c.original,
+)
 
 # Audit (filet.security.audit): one row per audit entry, in leaf order. ``entry`` holds the
 # canonical JSON that was hashed into ``leaf_hash`` (RFC 9162 leaf); the other columns
