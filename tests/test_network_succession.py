@@ -14,11 +14,13 @@ from typer.testing import CliRunner
 from engines import BothEngines, write_event_tables
 from filet.alerts import get_detector
 from filet.cli import app
+from filet.demo.network import NetworkPart
 from filet.engine.duckdb_engine import DuckDBEngine
 from filet.network import datasets
 from filet.network.graph import call_graph
 from filet.network.ranking import rank
 from filet.network.succession import SuccessionThresholds
+from filet.store import Workspace
 
 T0 = datetime(2024, 3, 1, 8, tzinfo=UTC)
 PHASE = timedelta(days=60)
@@ -166,3 +168,29 @@ def test_cli_phases_shows_each_phase_and_the_successions(
     table = runner.invoke(app, ["network", "phases", "--top", "3", "--home", str(home)])
     assert table.exit_code == 0, table.output
     assert "Relève / succession phase 11: n41" in table.stdout
+
+
+@pytest.mark.parametrize("seed", [1, 7, 42])
+def test_demo_arrest_gives_one_succession_and_keeps_the_other_answers(
+    tmp_path: Path, seed: int
+) -> None:
+    """The demo's second requisition: the arrested head replaced by a lieutenant, the
+    only succession; the hidden leader, the broker and the burner switch still found."""
+    part = NetworkPart()
+    home = str(tmp_path / "home")
+    for planted in part.write_inputs(tmp_path / "inputs", seed):
+        command = ["ingest", str(planted.path), "--format", "cdr", "--home", home]
+        assert CliRunner().invoke(app, command).exit_code == 0
+    ws = Workspace.open(Path(home))
+    try:
+        with DuckDBEngine() as engine:
+            ws.events.register(engine)
+            alerts = [
+                alert
+                for detector in ("key_player", "broker", "burner_switch", "succession")
+                for alert in get_detector(f"network.{detector}").run(engine)
+            ]
+    finally:
+        ws.close()
+    assert [expected.found for expected in part.expectations(alerts)] == [True] * 4
+    assert len([a for a in alerts if a.detector_id == "network.succession"]) == 1

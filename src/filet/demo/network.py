@@ -7,6 +7,11 @@ goes through him: the key-player ranking must put him in its top three, and the
 broker detector must flag the broker. A semi-wholesaler of the first cell drops his
 line halfway through for a new one that calls almost the same members: the
 burner-switch detector must link the two.
+
+Then the most visible number of that period is arrested. Two months later a second
+requisition (``fadettes-apres-interpellation.csv``) shows a lieutenant running his cell
+and three new recruits on his own: the succession detector must name him as the new
+head, in place of the arrested one.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from filet.alerts import Alert
 from filet.demo.parts import DemoInput, Expectation
 from filet.model import HandlingCode, InformationAssessment, Provenance, SourceReliability
 from filet.model.identifiers import phone
+from filet.network.graph import call_graph
+from filet.network.ranking import rank
 
 REQUISITION = Provenance(
     dataset="demo-fadettes",
@@ -34,7 +41,9 @@ COLUMNS = (
     *("cell_start", "cell_end", "case_ref", "seizure_ref"),
 )
 START = datetime(2024, 3, 1, 8, tzinfo=UTC)
+AFTER_ARREST = START + timedelta(days=61)  # past the succession detector's 60-day phase
 CELL_SIZES = (8, 8, 3)
+RECRUITS = 3
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,16 @@ class Hierarchy:
     broker: str
     calls: list[tuple[str, str]]
     burner: tuple[str, str]  # old line, new line
+    cells: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Succession:
+    """The second requisition: who was arrested, who took over, and their calls."""
+
+    arrested: str
+    successor: str
+    calls: list[tuple[str, str]]
 
 
 def generate(seed: int) -> Hierarchy:
@@ -65,7 +84,34 @@ def generate(seed: int) -> Hierarchy:
     calls += [(broker, rng.choice(cells[2])) for _ in range(4)]
     rng.shuffle(calls)
     burner = (_mobile(next(drawn)), _mobile(next(drawn)))
-    return Hierarchy(leader, lieutenants, broker, _switched(rng, calls, cells[0], burner), burner)
+    switched = _switched(rng, calls, cells[0], burner)
+    return Hierarchy(
+        leader, lieutenants, broker, switched, burner, tuple(tuple(cell) for cell in cells)
+    )
+
+
+def after_arrest(hierarchy: Hierarchy, seed: int) -> Succession:
+    """The best-ranked number of the first period is arrested; a lieutenant who is not
+    him runs his own cell (less the arrested) and three recruits."""
+    first = rank(call_graph((phone.normalize(a), phone.normalize(b), 1.0)
+                            for a, b in hierarchy.calls))[0].name  # fmt: skip
+    arrested = next(n for n in _numbers(hierarchy) if phone.normalize(n) == first)
+    index = 1 if phone.normalize(hierarchy.lieutenants[0]) == first else 0
+    successor, cell = hierarchy.lieutenants[index], hierarchy.cells[index]
+    rng = random.Random(seed * 7919)
+    recruits = [_mobile(rng.randrange(40_000_000, 49_000_000)) for _ in range(RECRUITS)]
+    calls: list[tuple[str, str]] = []
+    for member in [m for m in cell[1:] if m != arrested] + recruits:
+        calls += [(successor, member)] * rng.randint(3, 6)
+    for member in cell[1:]:
+        if member != arrested:
+            calls += [(member, rng.choice(cell[1:]))] * rng.randint(1, 2)
+    rng.shuffle(calls)
+    return Succession(arrested, successor, calls)
+
+
+def _numbers(hierarchy: Hierarchy) -> set[str]:
+    return {number for pair in hierarchy.calls for number in pair}
 
 
 def _switched(
@@ -89,13 +135,20 @@ def _mobile(digits: int) -> str:
     return "06 " + " ".join(text[i : i + 2] for i in range(0, 8, 2))
 
 
-def write_cdr(hierarchy: Hierarchy, path: Path, seed: int) -> None:
+def write_cdr(
+    hierarchy: Hierarchy,
+    path: Path,
+    seed: int,
+    calls: list[tuple[str, str]] | None = None,
+    start_at: datetime = START,
+) -> None:
+    """The calls (the hierarchy's by default) as fadettes, 37 minutes apart."""
     rng = random.Random(seed)
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)
-        for number, (caller, callee) in enumerate(hierarchy.calls):
-            start = START + timedelta(minutes=37 * number)
+        for number, (caller, callee) in enumerate(calls or hierarchy.calls):
+            start = start_at + timedelta(minutes=37 * number)
             duration = rng.randint(10, 400)
             writer.writerow(
                 [caller, callee, start.isoformat(), duration, "voice", "", "", "DEMO-1", ""]
@@ -107,19 +160,25 @@ class NetworkPart:
 
     def __init__(self) -> None:
         self.hierarchy: Hierarchy | None = None
+        self.succession: Succession | None = None
 
     def write_inputs(self, folder: Path, seed: int) -> list[DemoInput]:
         self.hierarchy = generate(seed)
+        self.succession = after_arrest(self.hierarchy, seed)
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "fadettes.csv"
-        write_cdr(self.hierarchy, path, seed)
-        return [DemoInput(path, "cdr", replace(REQUISITION, collected_at=datetime.now(UTC)))]
+        first, second = folder / "fadettes.csv", folder / "fadettes-apres-interpellation.csv"
+        write_cdr(self.hierarchy, first, seed)
+        write_cdr(self.hierarchy, second, seed, self.succession.calls, AFTER_ARREST)
+        provenance = replace(REQUISITION, collected_at=datetime.now(UTC))
+        return [DemoInput(first, "cdr", provenance), DemoInput(second, "cdr", provenance)]
 
     def expectations(self, alerts: list[Alert]) -> list[Expectation]:
-        assert self.hierarchy is not None, "write_inputs comes first"
+        assert self.hierarchy and self.succession, "write_inputs comes first"
         leader = phone.normalize(self.hierarchy.leader)
         broker = phone.normalize(self.hierarchy.broker)
         old, new = (phone.normalize(number) for number in self.hierarchy.burner)
+        successor = phone.normalize(self.succession.successor)
+        arrested = phone.normalize(self.succession.arrested)
         return [
             Expectation(
                 f"Chef caché parmi les 3 acteurs clés / hidden leader in the top 3: {leader}",
@@ -135,6 +194,15 @@ class NetworkPart:
                     [s.value for s in alert.subjects] == [old, new]
                     for alert in alerts
                     if alert.detector_id == "network.burner_switch"
+                ),
+            ),
+            Expectation(
+                f"Relève après l'interpellation / succession after the arrest: {successor} "
+                f"à la place de / instead of {arrested}",
+                any(
+                    [s.value for s in alert.subjects] == [successor, arrested]
+                    for alert in alerts
+                    if alert.detector_id == "network.succession"
                 ),
             ),
         ]
