@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner, Result
@@ -28,6 +29,7 @@ from filet.network.resolution import (
     exact,
     features,
     resolve,
+    splink_api,
     status_of,
 )
 
@@ -230,3 +232,26 @@ def test_a_decision_is_audited_and_can_be_undone(cases: Cases) -> None:
     trail = [(e["action"], e.get("change")) for e in listed if pair in e["objects"]]
     assert ("resolve.decide", "None -> same") in trail
     assert ("resolve.undo", "undo same -> None") in trail
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_the_same_model_on_spark_finds_the_same_pairs(spark_session: Any, tmp_path: Path) -> None:
+    """The settings that run on DuckDB run on Spark (local mode here, a cluster in
+    production): as precise, and the merged pairs of the two engines nearly the same
+    (training samples pairs at random on each engine, so a borderline pair may differ)."""
+    from filet.engine.spark_engine import SparkEngine
+
+    world = generate(people=150, seed=11)
+    records = resolution_records(world)
+    with SparkEngine(session=spark_session) as engine:
+        on_spark = resolve(records, db_api=splink_api(engine, tmp_path / "checkpoints"))
+    on_duckdb = resolve(records)
+    merged = {
+        name: {(c.entity_a, c.entity_b) for c in found if c.probability >= 0.99}
+        for name, found in (("spark", on_spark), ("duckdb", on_duckdb))
+    }
+    precision, recall = _scores(merged["spark"], world.true_pairs)
+    assert precision >= 0.95 and recall >= 0.8
+    both, either = merged["spark"] & merged["duckdb"], merged["spark"] | merged["duckdb"]
+    assert len(both) >= 0.95 * len(either)

@@ -13,6 +13,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 
+from filet.engine import ENGINE_NAMES
 from filet.security.audit import Actor
 from filet.security.identity import Account
 from filet.security.reads import Access, ActorRefused, readable_events, secured_actor
@@ -31,6 +32,14 @@ HomeOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+EngineOption = Annotated[
+    str | None,
+    typer.Option("--engine", help=f"{' or '.join(ENGINE_NAMES)} (default: setting engine)."),
+]
+SparkMasterOption = Annotated[
+    str | None,
+    typer.Option("--spark-master", help="Spark master URL (default: setting spark_master)."),
+]
 RecipientOption = Annotated[
     str | None,
     typer.Option(

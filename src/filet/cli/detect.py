@@ -13,8 +13,10 @@ from filet.alerts import Detector, all_detectors
 from filet.alerts.runner import run_detectors
 from filet.cli.audit import ActorOption, PurposeOption
 from filet.cli.common import (
+    EngineOption,
     HomeOption,
     JsonOption,
+    SparkMasterOption,
     acting_account,
     console,
     errors,
@@ -23,7 +25,7 @@ from filet.cli.common import (
     readable_workspace,
     workspace,
 )
-from filet.engine import ENGINE_NAMES, open_engine
+from filet.engine import open_engine
 
 
 class _Progress:
@@ -49,14 +51,8 @@ def detect(
             show_default=False,
         ),
     ] = None,
-    engine: Annotated[
-        str | None,
-        typer.Option("--engine", help=f"{' or '.join(ENGINE_NAMES)} (default: setting engine)."),
-    ] = None,
-    spark_master: Annotated[
-        str | None,
-        typer.Option("--spark-master", help="Spark master URL (default: setting spark_master)."),
-    ] = None,
+    engine: EngineOption = None,
+    spark_master: SparkMasterOption = None,
     overrides: Annotated[
         list[str] | None,
         typer.Option(

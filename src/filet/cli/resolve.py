@@ -10,10 +10,13 @@ import sqlalchemy as sa
 import typer
 from rich.table import Table
 
+from filet import settings
 from filet.cli.audit import ActorOption, PurposeOption
 from filet.cli.common import (
+    EngineOption,
     HomeOption,
     JsonOption,
+    SparkMasterOption,
     acting_account,
     console,
     errors,
@@ -22,6 +25,7 @@ from filet.cli.common import (
     require,
     workspace,
 )
+from filet.engine import open_engine
 from filet.network import resolution
 from filet.network.resolution import Decision, Link, LinkStatus, ResolutionError
 from filet.security.audit import Actor
@@ -59,6 +63,8 @@ def run_command(
     review: Annotated[
         float, typer.Option(help="Revue par un analyste à partir de / analyst review from.")
     ] = _DEFAULTS.review_probability,
+    engine: EngineOption = None,
+    spark_master: SparkMasterOption = None,
     actor: ActorOption = None,
     purpose: PurposeOption = None,
     home: HomeOption = None,
@@ -77,9 +83,14 @@ def run_command(
             records = resolution.records_from_store(conn)
         held = {record.entity_id: record.compartments for record in records}
         with console.status("Résolution / resolving…") as status:
-            found = resolution.resolve(
-                records, thresholds, progress=lambda text: status.update(text)
-            )
+            try:
+                with open_engine(engine or settings.get("engine"), spark_master) as running:
+                    api = resolution.splink_api(running, ws.home / "spark-checkpoints")
+                    found = resolution.resolve(
+                        records, thresholds, api, progress=lambda text: status.update(text)
+                    )
+            except (ValueError, ImportError) as error:
+                fail(str(error))
         with ws.db.begin() as conn:
             resolution.store_links(conn, found, held, who, thresholds)
             shown = resolution.list_links(conn, readable=readable)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pyspark.sql import SparkSession
+from splink.backends.spark import similarity_jar_location
 
 from filet import settings
 from filet.engine.base import Engine, rows_from_arrow
@@ -33,6 +34,9 @@ def spark_session(master: str) -> SparkSession:
         .config(
             "spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={_LOG_CONFIG.as_uri()}"
         )
+        # Splink's string-similarity UDFs (Jaro-Winkler...) for entity resolution on Spark,
+        # shipped to the executors with the job.
+        .config("spark.jars", similarity_jar_location())
     )
     if master.startswith("local"):
         # The default 200 shuffle partitions cost more than they save on one machine,
@@ -63,6 +67,11 @@ class SparkEngine(Engine):
             session = spark_session(master if master is not None else settings.get("spark_master"))
         self._spark = session
         self._views: set[str] = set()
+
+    @property
+    def session(self) -> SparkSession:
+        """The session the engine runs on, for libraries that take one (Splink)."""
+        return self._spark
 
     def register_parquet(self, table: str, folder: Path, files: list[Path] | None = None) -> None:
         paths = [str(path.resolve()) for path in (files if files is not None else [folder])]

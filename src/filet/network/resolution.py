@@ -20,16 +20,20 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from followthemoney import EntityProxy
 
 from filet.alerts import Thresholds, threshold
+from filet.engine import Engine
 from filet.model.identifiers import phone as phone_numbers
 from filet.search.names import fold, skeleton
 from filet.security.audit import Actor, Alteration, Combination, track_event
@@ -39,6 +43,7 @@ _SPLINK_PAPER = (
     "Fellegi & Sunter 1969, JASA 64(328):1183-1210; Splink 5.0.0 docs, 'Choosing a match threshold'"
 )
 Progress = Callable[[str], None]
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -219,16 +224,14 @@ def _compact(text: str) -> str:
 
 def features(record: ResolutionRecord) -> dict[str, Any]:
     """One Splink input row: folded, order-free name forms and the compared fields."""
-    folded = fold(record.names[0]) if record.names else fold("")
-    tokens = sorted(folded.tokens)
-    skeletons = sorted({skeleton(token) for token in tokens if len(skeleton(token)) >= 2})
-    address = fold(record.addresses[0]).text if record.addresses else ""
+    tokens, skeletons = _name_forms(record.names[0] if record.names else "")
+    address = _folded_text(record.addresses[0]) if record.addresses else ""
     return {
         "unique_id": record.entity_id,
         "source_dataset_name": record.dataset,
         "name_sorted": " ".join(tokens) or None,
-        "name_tokens": tokens or None,
-        "name_skeletons": skeletons or None,
+        "name_tokens": list(tokens) or None,
+        "name_skeletons": list(skeletons) or None,
         "skeleton_key": " ".join(skeletons) or None,
         "birth_date": record.birth_date,
         "birth_year": record.birth_date[:4] if record.birth_date else None,
@@ -238,6 +241,48 @@ def features(record: ResolutionRecord) -> dict[str, Any]:
         "phones": list(record.phones) or None,
         "first_phone": record.phones[0] if record.phones else None,
         "address": address or None,
+    }
+
+
+@lru_cache(maxsize=1 << 18)
+def _name_forms(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Sorted folded tokens and their skeletons, once per distinct name: transliterating
+    is most of the cost of a feature row, and names repeat across a million records."""
+    tokens = tuple(sorted(fold(name).tokens))
+    skeletons = tuple(sorted({form for form in map(skeleton, tokens) if len(form) >= 2}))
+    return tokens, skeletons
+
+
+@lru_cache(maxsize=1 << 18)
+def _folded_text(text: str) -> str:
+    """An address folded, once per distinct address (they repeat too)."""
+    return fold(text).text
+
+
+# A name key held by more records than this is not paired on alone: the pairs it makes
+# grow with the square of the namesakes (a common name in a million records gives
+# hundreds of millions), and a name that common cannot make a match by itself anyway.
+# Its records still meet on the name with the same birth year or the same address, and
+# on birth date, phone or identifier. Up to this size, blocking is what it always was.
+COMMON_NAME_RECORDS = 64
+
+
+def _add_name_blocks(rows: list[dict[str, Any]]) -> None:
+    """Set the name blocking keys of each row, left empty where a key is common."""
+    blocks = [_name_blocks(row) for row in rows]
+    held = Counter(item for block in blocks for item in block.items() if item[1] is not None)
+    for row, block in zip(rows, blocks, strict=True):
+        for column, value in block.items():
+            rare = value is not None and held[column, value] <= COMMON_NAME_RECORDS
+            row[column] = value if rare else None
+
+
+def _name_blocks(row: dict[str, Any]) -> dict[str, str | None]:
+    """The name skeletons, and the name's first three letters with the birth year."""
+    year, name = row["birth_year"], row["name_sorted"]
+    return {
+        "name_block": row["skeleton_key"],
+        "name_year_block": f"{name[:3]}|{year}" if name and year else None,
     }
 
 
@@ -266,11 +311,13 @@ def _settings() -> Any:
             cl.JaroWinklerAtThresholds("address", [0.9]),
         ],
         blocking_rules_to_generate_predictions=[
-            block_on("skeleton_key"),
+            block_on("name_block"),
+            block_on("skeleton_key", "birth_year"),
+            block_on("skeleton_key", "address"),
             block_on("birth_date"),
             block_on("first_phone"),
             block_on("first_identifier"),
-            block_on("substr(name_sorted, 1, 3)", "birth_year"),
+            block_on("name_year_block"),
         ],
         retain_matching_columns=False,
     )
@@ -280,6 +327,24 @@ def duckdb_api() -> Any:
     from splink import DuckDBAPI
 
     return DuckDBAPI()
+
+
+def splink_api(engine: Engine, checkpoint_dir: Path) -> Any:
+    """Splink's database API on the engine Filet runs: DuckDB in process, or the Spark
+    session, where Splink checkpoints intermediate tables (in ``checkpoint_dir`` unless
+    the session already names a folder; on a cluster, one every executor can reach)."""
+    if engine.dialect.name != "spark":
+        return duckdb_api()
+    from splink import SparkAPI
+
+    from filet.engine.spark_engine import SparkEngine
+
+    assert isinstance(engine, SparkEngine)
+    context = engine.session.sparkContext
+    if context.getCheckpointDir() is None:
+        checkpoint_dir.mkdir(parents=True, exist_ok=True)
+        context.setCheckpointDir(str(checkpoint_dir))
+    return SparkAPI(spark_session=engine.session)
 
 
 def score(
@@ -306,6 +371,7 @@ def score(
     family = records[0].family
     api = db_api if db_api is not None else duckdb_api()
     rows = [features(record) for record in records]
+    _add_name_blocks(rows)
     say(f"{family}: {len(rows):,} fiches / records, entraînement / training")
     linker = Linker(api.register(rows), _settings(), log_level=logging.WARNING)
     training = linker.training
@@ -313,13 +379,8 @@ def score(
         [block_on("name_sorted", "birth_date"), block_on("first_identifier")], recall=0.6
     )
     training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
-    training.estimate_parameters_using_expectation_maximisation(
-        block_on("birth_date"), estimate_without_term_frequencies=True
-    )
-    for field in ("first_identifier", "first_phone"):
-        training.estimate_parameters_using_expectation_maximisation(
-            block_on(field), estimate_without_term_frequencies=True
-        )
+    for field in ("birth_date", "first_identifier", "first_phone"):
+        _expectation_maximisation(training, field, family)
     say(f"{family}: prédiction / predicting")
     predicted = linker.inference.predict(threshold_match_probability=min_probability)
     found = [
@@ -328,6 +389,25 @@ def score(
     ]
     say(f"{family}: {len(found):,} paires / pairs >= {min_probability}")
     return found
+
+
+def _expectation_maximisation(training: Any, field: str, family: str) -> None:
+    """One EM session; one whose m probability underflows to zero is left out.
+
+    Among pairs that share a phone, nearly all are one person, so EM drives the m of a
+    level seen only on the few others (birth dates years apart) to exactly 0.0, which
+    Splink refuses (from about 100,000 records of the generated world). The model then
+    keeps what the other sessions trained, as it was before this one started."""
+    from splink import block_on
+
+    try:
+        training.estimate_parameters_using_expectation_maximisation(
+            block_on(field), estimate_without_term_frequencies=True
+        )
+    except ValueError as error:
+        if "below the minimum allowed" not in str(error):
+            raise
+        _log.warning("%s: EM blocked on %s left out: %s", family, field, error)
 
 
 def exact(records: Sequence[ResolutionRecord], db_api: Any | None = None) -> list[Candidate]:
