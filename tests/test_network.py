@@ -7,10 +7,12 @@ between two cells (filet.demo.network); the answers are known by construction.
 from __future__ import annotations
 
 import json
+import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import igraph as ig
 import pyarrow.parquet as pq
 import pytest
 
@@ -18,6 +20,7 @@ from engines import BothEngines
 from filet.demo.network import generate, write_cdr
 from filet.ingest import ingest_file
 from filet.model.identifiers import phone
+from filet.network import ranking
 from filet.network.brokers import BrokerThresholds
 from filet.network.disruption import Strategy, simulate
 from filet.network.graph import call_graph
@@ -144,3 +147,46 @@ def test_cli_rank_and_disrupt(tmp_path: Path) -> None:
     steps = json.loads(disrupted.stdout)
     assert [step["removed"] for step in steps] == [0, 1, 2]
     assert steps[-1]["fraction_left"] < 1
+
+
+def _weighted(vertices: int) -> ig.Graph:
+    graph = ig.Graph.Barabasi(vertices, 3)
+    graph.vs["name"] = [f"v{v:04d}" for v in range(vertices)]
+    graph.es["weight"] = [1.0 + (edge % 5) for edge in range(graph.ecount())]
+    return graph
+
+
+def test_large_graph_betweenness_is_sampled_the_same_way_each_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Above the threshold, seeded sources scaled by n / k: the hubs stay on top."""
+    graph = _weighted(400)
+    n = graph.vcount()
+    exact = ranking.betweenness(graph)
+    assert exact == [b / ((n - 1) * (n - 2) / 2) for b in graph.betweenness(directed=False)]
+    monkeypatch.setattr(ranking, "LARGE_GRAPH_VERTICES", 100)
+    estimate = ranking.betweenness(graph, sources=200)
+    assert estimate == ranking.betweenness(graph, sources=200)
+    assert estimate != exact
+    top = sorted(range(n), key=lambda v: -exact[v])[:5]
+    assert set(top) <= set(sorted(range(n), key=lambda v: -estimate[v])[:10])
+    assert sum(estimate) == pytest.approx(sum(exact), rel=0.2)
+    assert ranking.betweenness(graph, sources=n) == exact
+    assert ranking.sampled_sources(n, 200) == ranking.sampled_sources(n, 200)
+
+
+def test_large_graph_communities_are_igraph_leiden_and_seeded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """igraph's C Leiden above the threshold: the same partition each run, as good."""
+    graph = _weighted(400)
+    small = ranking.communities(graph)
+    monkeypatch.setattr(ranking, "LARGE_GRAPH_VERTICES", 100)
+    large = ranking.communities(graph)
+    assert large == ranking.communities(graph)
+    quality = graph.modularity(large, weights="weight")
+    assert quality >= graph.modularity(small, weights="weight") - 0.02
+    random.seed(3)  # igraph is handed back Python's own generator
+    first = graph.community_leiden(objective_function="modularity").membership
+    random.seed(3)
+    assert graph.community_leiden(objective_function="modularity").membership == first
