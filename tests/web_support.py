@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyotp
 import uvicorn
@@ -39,6 +40,9 @@ from filet.security.identity import Account, AccountKind, Clearance, Role, Servi
 from filet.security.policy import Action
 from filet.store import Workspace
 from filet.web import create_app
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 PASSWORD = "Brise-lames-du-Havre-7"
 UNTIL = datetime(2099, 12, 31, tzinfo=UTC)
@@ -202,3 +206,45 @@ def served(world: World) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def add_member(
+    world: World, name: str, role: Role, case: str, by: str, service: Service = Service.PROSECUTION
+) -> None:
+    """A person ``name`` (password and TOTP, cleared Secret) made a member of ``case``
+    by that case's member ``by``."""
+    with world.workspace.db.begin() as conn:
+        admin, chief = get_account(conn, "admin"), get_account(conn, by)
+        assert admin is not None and chief is not None
+        person = Account(name, role, service, Clearance.SECRET, totp=True)
+        world.totp[name] = create_account(conn, admin, person, PASSWORD) or ""
+        grant(conn, chief, case, name, "saisine", UNTIL)
+
+
+@contextmanager
+def chromium_page(
+    world: World, executable: Path, args: list[str]
+) -> Iterator[tuple[Page, str, list[str]]]:
+    """A French Chromium page beside the world's served app: yields the page, the base
+    URL and the console messages (where the browser reports what the CSP blocked)."""
+    from playwright.sync_api import sync_playwright
+
+    messages: list[str] = []
+    with served(world) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(executable), args=args)
+        page = browser.new_page(locale="fr-FR")
+        page.on("console", lambda message: messages.append(message.text))
+        try:
+            yield page, base, messages
+        finally:
+            browser.close()
+
+
+def sign_in(page: Page, base: str, world: World, name: str) -> None:
+    """Fill and send the login form as ``name``, with a fresh TOTP code."""
+    world.clock.advance(seconds=30)
+    page.goto(f"{base}/login")
+    page.get_by_label("Identifiant").fill(name)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_label("Code à usage unique (TOTP)").fill(world.code(name))
+    page.get_by_role("button", name="Se connecter").click()

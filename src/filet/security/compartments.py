@@ -166,8 +166,13 @@ def assign_dataset(
     _record(conn, by, reason, "compartment.assign", compartment, f"dataset {dataset}")
 
 
-def list_compartments(conn: sa.Connection) -> list[Compartment]:
-    rows = conn.execute(sa.select(compartments).order_by(compartments.c.name))
+def list_compartments(
+    conn: sa.Connection, where: sa.ColumnElement[bool] | None = None
+) -> list[Compartment]:
+    """Every compartment by name, or those matching ``where`` (a row filter such as
+    ``visible_compartments_clause``, for what an account may see)."""
+    query = sa.select(compartments).order_by(compartments.c.name)
+    rows = conn.execute(query if where is None else query.where(where))
     return [
         Compartment(
             name=row.name,

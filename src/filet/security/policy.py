@@ -110,6 +110,11 @@ class Resource:
         return cls("open-data")
 
     @classmethod
+    def compartments(cls) -> Resource:
+        """Every compartment, through the row filter: what the list of cases reads."""
+        return cls("compartments")
+
+    @classmethod
     def all_entities(cls) -> Resource:
         """Every entity, through the row filter: what a listing or a search reads."""
         return cls("entities")
@@ -223,7 +228,7 @@ def decide(
     return Decision(False, f"ressource inconnue / unknown resource {resource.label}")
 
 
-_ROW_FILTERED = frozenset({"entities", "alerts", "quarantine", "events"})
+_ROW_FILTERED = frozenset({"entities", "alerts", "quarantine", "events", "compartments"})
 
 
 def _alert(
@@ -326,10 +331,33 @@ def visible_datasets_clause(
     """The rule for data as a condition on any column that names a dataset."""
     if account.disabled or action not in DATA_ACTIONS or action not in allowed_actions(account):
         return sa.false()
+    admitted = sa.select(compartment_datasets.c.dataset).where(
+        compartment_datasets.c.compartment.in_(_member_of(account, now))
+    )
+    clause: sa.ColumnElement[bool] = dataset.in_(admitted)
+    if account.role in OPEN_DATA_ROLES:
+        closed = sa.select(compartment_datasets.c.dataset)
+        clause = sa.or_(clause, dataset.not_in(closed))
+    return clause
+
+
+def visible_compartments_clause(
+    account: Account, action: Action = Action.READ, now: datetime | None = None
+) -> sa.ColumnElement[bool]:
+    """Rule 3 as a WHERE condition on ``compartments``: those ``account`` is an active
+    member of, with their clearance, when its role allows ``action`` on data. No role
+    lists the others: a case's existence is itself known to its members only."""
+    if account.disabled or action not in DATA_ACTIONS or action not in allowed_actions(account):
+        return sa.false()
+    return compartments.c.name.in_(_member_of(account, now))
+
+
+def _member_of(account: Account, now: datetime | None) -> sa.Select[tuple[str]]:
+    """Names of the compartments ``account`` holds an active membership of and whose
+    clearance it has."""
     members = compartment_members
-    admitted = (
-        sa.select(compartment_datasets.c.dataset)
-        .join(compartments, compartments.c.name == compartment_datasets.c.compartment)
+    return (
+        sa.select(compartments.c.name)
         .join(members, members.c.compartment == compartments.c.name)
         .where(
             members.c.account == account.name,
@@ -338,11 +366,6 @@ def visible_datasets_clause(
             compartments.c.clearance <= int(account.clearance),
         )
     )
-    clause: sa.ColumnElement[bool] = dataset.in_(admitted)
-    if account.role in OPEN_DATA_ROLES:
-        closed = sa.select(compartment_datasets.c.dataset)
-        clause = sa.or_(clause, dataset.not_in(closed))
-    return clause
 
 
 def visible_files_clause(
@@ -417,6 +440,32 @@ def may_keep_coffre(
     moment = now or datetime.now(UTC)
     decision = _keeper(conn, account, compartment, moment)
     _record_sealed(conn, account, "keep", f"compartment:{compartment}", decision, purpose)
+    return decision
+
+
+def may_open_coffre(
+    conn: sa.Connection,
+    account: Account,
+    compartment: str,
+    purpose: str = "",
+    now: datetime | None = None,
+) -> Decision:
+    """Whether the case's dossier coffre shows to ``account`` at all (the workbench's
+    tab): it keeps it (``may_keep_coffre``'s rule), or it is a named holder of one of its
+    items (``visible_sealed_clause``). Recorded like every decision; what then shows is
+    still only what ``visible_sealed_clause`` opens."""
+    moment = now or datetime.now(UTC)
+    decision = _keeper(conn, account, compartment, moment)
+    if not decision:
+        held = sa.exists().where(
+            coffre_items.c.compartment == compartment, visible_sealed_clause(account, moment)
+        )
+        decision = Decision(
+            False, "ni magistrat du dossier ni détenteur / neither magistrate nor holder"
+        )
+        if conn.scalar(sa.select(held)):
+            decision = Decision(True, "détenteur désigné / named holder of an item of the case")
+    _record_sealed(conn, account, "open", f"compartment:{compartment}", decision, purpose)
     return decision
 
 

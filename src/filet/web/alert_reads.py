@@ -18,7 +18,7 @@ from filet.security.identity import Account
 from filet.security.policy import SOURCE_ENTITY, Action, Resource, visible_alerts_clause
 from filet.security.reads import admit
 from filet.store.tables import alert_sources, alerts
-from filet.web.refusals import forbidden, not_found
+from filet.web.refusals import Refused, forbidden, not_found
 
 
 class AlertSort(StrEnum):
@@ -80,7 +80,7 @@ def _conditions(
     return found
 
 
-def _rows_to_alerts(rows: Iterable[Any]) -> list[Alert]:
+def rows_to_alerts(rows: Iterable[Any]) -> list[Alert]:
     return [Alert.from_dict({**body, "status": status}) for body, status in rows]
 
 
@@ -105,7 +105,7 @@ def read_alerts(
         .limit(filters.per_page)
         .offset((filters.page - 1) * filters.per_page)
     )
-    found = _rows_to_alerts(conn.execute(query).all())
+    found = rows_to_alerts(conn.execute(query).all())
     listed = Consultation(
         actor=account.actor(purpose),
         action="web.alerts.list",
@@ -133,7 +133,7 @@ def read_alert(conn: sa.Connection, account: Account, purpose: str, alert_id: st
     track_event(conn, shown)
     if row is None:
         raise not_found()
-    return _rows_to_alerts([row])[0]
+    return rows_to_alerts([row])[0]
 
 
 def triage_alerts(
@@ -142,12 +142,19 @@ def triage_alerts(
     purpose: str,
     alert_ids: Sequence[str],
     status: TriageStatus,
+    case: str | None = None,
 ) -> TriageOutcome:
     """Set ``status`` on each alert ``account`` may write; the others are reported as
-    not found, refused or absent alike. 403 when the role (or token) writes nothing."""
+    not found, refused or absent alike. 403 when the role (or token) writes nothing.
+
+    With ``case``, the alerts are escalated to that case (their ``case_id``): the status
+    must be ``escalated`` (422), and ``account`` may write in the case, which a case it
+    is no member of answers 404, as one that does not exist does."""
     access = admit(conn, account, Action.WRITE, Resource.alerts(), purpose)
     if not access:
         raise forbidden()
+    if case is not None:
+        _admit_escalation(conn, account, purpose, status, case)
     wanted = list(dict.fromkeys(alert_ids))
     writable = set(
         conn.scalars(
@@ -162,16 +169,43 @@ def triage_alerts(
             conn, account, Action.WRITE, Resource.alert(alert_id), purpose
         ):
             set_status(conn, alert_id, status)
+            if case is not None:
+                _file_in_case(conn, alert_id, case)
             updated.append(alert_id)
     if updated:
         triaged = Alteration(
             actor=account.actor(purpose),
             action="web.alert.triage",
             objects=tuple(updated),
-            change=f"status={status.value}",
+            change=f"status={status.value}" + (f" case={case}" if case is not None else ""),
         )
         track_event(conn, triaged)
     return TriageOutcome(updated, [a for a in wanted if a not in updated])
+
+
+def _admit_escalation(
+    conn: sa.Connection, account: Account, purpose: str, status: TriageStatus, case: str
+) -> None:
+    if status is not TriageStatus.ESCALATED:
+        raise Refused(422, "une affaire va avec « escalated » / a case goes with escalated")
+    if not admit(conn, account, Action.WRITE, Resource.compartment(case), purpose):
+        raise not_found()
+
+
+def _file_in_case(conn: sa.Connection, alert_id: str, case: str) -> None:
+    """Record the case in the alert's body, where ``Alert.case_id`` is read from."""
+    body = conn.execute(sa.select(alerts.c.body).where(alerts.c.id == alert_id)).scalar_one()
+    conn.execute(
+        alerts.update().where(alerts.c.id == alert_id).values(body={**body, "case_id": case})
+    )
+
+
+def escalated_to(case: str) -> sa.ColumnElement[bool]:
+    """Alerts escalated to ``case`` and still escalated: a case's open alerts."""
+    return sa.and_(
+        alerts.c.body["case_id"].as_string() == case,
+        alerts.c.status == TriageStatus.ESCALATED.value,
+    )
 
 
 def alerts_naming(
@@ -188,7 +222,7 @@ def alerts_naming(
         .order_by(alerts.c.score.desc(), alerts.c.id)
         .limit(limit)
     )
-    return _rows_to_alerts(conn.execute(query).all())
+    return rows_to_alerts(conn.execute(query).all())
 
 
 def detector_ids(conn: sa.Connection, account: Account) -> list[str]:

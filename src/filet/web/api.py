@@ -67,7 +67,8 @@ def get_alert(conn: Conn, account: CurrentAccount, purpose: Purpose, alert_id: s
 def bulk_triage(
     conn: Conn, account: CurrentAccount, purpose: Purpose, body: BulkTriageIn
 ) -> TriageOut:
-    return TriageOut.of(triage_alerts(conn, account, purpose, body.ids, body.status))
+    outcome = triage_alerts(conn, account, purpose, body.ids, body.status, body.case)
+    return TriageOut.of(outcome)
 
 
 @router.post(
@@ -76,7 +77,7 @@ def bulk_triage(
 def triage_one(
     conn: Conn, account: CurrentAccount, purpose: Purpose, alert_id: str, body: TriageIn
 ) -> AlertOut:
-    outcome = triage_alerts(conn, account, purpose, [alert_id], body.status)
+    outcome = triage_alerts(conn, account, purpose, [alert_id], body.status, body.case)
     if not outcome.updated:
         raise Refused(404, "introuvable / not found")
     return AlertOut.of(read_alert(conn, account, purpose, alert_id))

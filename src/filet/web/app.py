@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from filet.store import Workspace
-from filet.web import api, graph, hit, login, maps, oidc, pages, timeline
+from filet.web import api, cases, graph, hit, login, maps, oidc, pages, timeline
 from filet.web.deps import LoginRequired, WebState
 from filet.web.protection import protect
 from filet.web.refusals import Refused
@@ -30,6 +30,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     login.router,
     api.router,
     pages.router,
+    cases.router,
     graph.router,
     maps.router,
     timeline.router,
@@ -55,6 +56,8 @@ def create_app(
         version="1",
         docs_url=None,
         redoc_url=None,
+        # FastAPI answers 400 to a body that is not JSON at all, before any validation.
+        responses={400: {"description": "Corps illisible / unreadable body (not JSON)"}},
     )
     state = WebState(opened, sessions)
     if clock is not None:
@@ -80,10 +83,13 @@ async def _login_required(request: Request, _error: Exception) -> Response:
     return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
 
 
+_ERROR_KEYS = {404: "error.not_found", 422: "error.invalid"}
+
+
 async def _refused(request: Request, error: Exception) -> Response:
     """JSON for the API; for a page, the error page in the reader's language."""
     assert isinstance(error, Refused)
     if request.url.path.startswith("/api/"):
         return await http_exception_handler(request, error)
-    key = "error.not_found" if error.status_code == 404 else "error.forbidden"
+    key = _ERROR_KEYS.get(error.status_code, "error.forbidden")
     return render(request, "error.html", None, {"message_key": key}, error.status_code)

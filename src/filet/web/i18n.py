@@ -100,6 +100,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "audit.objects": ("Objets", "Objects"),
     "error.not_found": ("Introuvable", "Not found"),
     "error.forbidden": ("Accès refusé", "Access denied"),
+    "error.invalid": ("Demande invalide", "Invalid request"),
     "error.back": ("Retour aux alertes", "Back to alerts"),
 }
 

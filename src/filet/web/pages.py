@@ -1,5 +1,6 @@
-"""The workbench's HTML pages: the alert queue, an alert, an entity, search, the audit
-log. Each reads through the same functions as the JSON API and renders a template."""
+"""The workbench's HTML pages: the alert queue, an alert (triage and escalation to a
+case), an entity, search, the audit log. Each reads through the same functions as the
+JSON API and renders a template."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from filet.alerts.alert import TriageStatus
 from filet.search.fields import SEARCH_KINDS
+from filet.security.policy import Action
 from filet.web.alert_reads import (
     AlertFilters,
     AlertSort,
@@ -21,6 +23,7 @@ from filet.web.alert_reads import (
     triage_alerts,
 )
 from filet.web.audit_reads import read_audit
+from filet.web.case_reads import member_cases
 from filet.web.deps import Conn, CurrentAccount, MaybeAccount, Purpose
 from filet.web.entity_reads import read_entity, search
 from filet.web.login import safe_next
@@ -89,6 +92,7 @@ def alerts_page(
         "query_for": lambda number: "?" + urlencode({**kept, "page": number}),
         "here": str(request.url.path) + ("?" + request.url.query if request.url.query else ""),
         "triaged": request.query_params.get("triaged"),
+        "cases": member_cases(conn, account, Action.WRITE),
     }
     return render(request, "alerts.html", account, context)
 
@@ -101,8 +105,10 @@ def bulk_triage_page(
     status: Annotated[TriageStatus, Form()],
     ids: Annotated[list[str] | None, Form(max_length=500)] = None,
     back: Annotated[str, Form(max_length=2048)] = "/alerts",
+    case: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
-    outcome = triage_alerts(conn, account, purpose, ids or [], status)
+    """Triage the ticked alerts; with a case chosen, escalate them to it."""
+    outcome = triage_alerts(conn, account, purpose, ids or [], status, case or None)
     target = safe_next(back)
     joiner = "&" if "?" in target else "?"
     return RedirectResponse(f"{target}{joiner}triaged={len(outcome.updated)}", status_code=303)
@@ -113,7 +119,8 @@ def alert_page(
     request: Request, conn: Conn, account: CurrentAccount, purpose: Purpose, alert_id: str
 ) -> Response:
     alert = read_alert(conn, account, purpose, alert_id)
-    context = {"alert": alert, "statuses": list(TriageStatus)}
+    cases = member_cases(conn, account, Action.WRITE)
+    context = {"alert": alert, "statuses": list(TriageStatus), "cases": cases}
     return render(request, "alert.html", account, context)
 
 
@@ -124,8 +131,9 @@ def triage_page(
     purpose: Purpose,
     alert_id: str,
     status: Annotated[TriageStatus, Form()],
+    case: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
-    triage_alerts(conn, account, purpose, [alert_id], status)
+    triage_alerts(conn, account, purpose, [alert_id], status, case or None)
     return RedirectResponse(f"/alerts/{alert_id}", status_code=303)
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Self
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from filet.alerts.alert import Alert, TriageStatus
 from filet.search.service import SearchHit
@@ -72,11 +72,23 @@ class AlertPageOut(BaseModel):
 
 class TriageIn(BaseModel):
     status: TriageStatus
+    case: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=128,
+        description="Affaire où transmettre (avec escalated), dont on est membre / case to "
+        "escalate to (with escalated), one is a member of",
+    )
+
+    @model_validator(mode="after")
+    def _case_goes_with_escalated(self) -> Self:
+        if self.case is not None and self.status is not TriageStatus.ESCALATED:
+            raise ValueError("une affaire va avec « escalated » / a case goes with escalated")
+        return self
 
 
-class BulkTriageIn(BaseModel):
+class BulkTriageIn(TriageIn):
     ids: list[str] = Field(min_length=1, max_length=500)
-    status: TriageStatus
 
 
 class TriageOut(BaseModel):
