@@ -23,8 +23,9 @@ from filet.cli.common import (
     workspace,
 )
 from filet.ingest import FORMATS, IngestError, IngestReport, ingest_file
-from filet.ingest.formats import resolve
+from filet.ingest.formats import Setup, resolve
 from filet.ingest.pipeline import Progress as OnProgress
+from filet.ingest.readers import given_fields
 from filet.security.reads import may_write_dataset
 
 FORMAT_HELP = "Format: " + ", ".join(f"{fmt.name} ({fmt.help})" for fmt in FORMATS.values())
@@ -51,6 +52,14 @@ def ingest(
         datetime | None,
         typer.Option("--collected-at", help="Date de collecte / collection date (ISO)."),
     ] = None,
+    case_ref: Annotated[
+        str | None,
+        typer.Option("--case-ref", help="Procédure / case, where a record gives none."),
+    ] = None,
+    seizure_ref: Annotated[
+        str | None,
+        typer.Option("--seizure-ref", help="Scellé / seizure, where a record gives none."),
+    ] = None,
     actor: ActorOption = None,
     purpose: PurposeOption = None,
     home: HomeOption = None,
@@ -59,13 +68,17 @@ def ingest(
     """Ingérer des fichiers / ingest files: store each record with its provenance, or
     quarantine it with the reason. A file already ingested (same content) is skipped; an
     interrupted ingest resumes after its last committed batch. In a workspace with
-    accounts, ``--actor`` must be allowed to write to the dataset."""
+    accounts, ``--actor`` must be allowed to write to the dataset. ``--case-ref`` and
+    ``--seizure-ref`` fill the case and seizure of the records that have none (exports
+    and procès-verbaux do not say which scellé they are)."""
     missing = [path for path in paths if not path.is_file()]
     if missing:
         fail(f"{missing[0]}: fichier introuvable / file not found")
+    refs = {"case_ref": case_ref, "seizure_ref": seizure_ref}
     try:
         setup = resolve(format, mapping)
         provenance = setup.provenance(dataset, service, grading, handling, collected_at)
+        _check_refs(setup, refs)
     except IngestError as error:
         fail(str(error))
     reports: list[IngestReport] = []
@@ -77,13 +90,24 @@ def ingest(
             fail(f"refusé / denied: {provenance.dataset}: {decision.reason}")
         for path in paths:
             try:
-                with _progress(path, enabled=not json_output) as on_progress:
+                with _progress(path, enabled=not json_output) as on_progress, given_fields(**refs):
                     report = ingest_file(ws, path, format, mapping, provenance, on_progress, who)
             except IngestError as error:
                 _show(reports, json_output)
                 fail(str(error))
             reports.append(report)
     _show(reports, json_output)
+
+
+def _check_refs(setup: Setup, refs: dict[str, str | None]) -> None:
+    """Refuse a reference the format would not store rather than drop it silently."""
+    read = setup.mapping.columns() if setup.mapping else {}
+    for column, value in refs.items():
+        if value and column not in read:
+            option = "--" + column.replace("_", "-")
+            raise IngestError(
+                f"{option}: le format {setup.format.name} ne garde pas / does not keep {column}"
+            )
 
 
 def _show(reports: list[IngestReport], json_output: bool) -> None:

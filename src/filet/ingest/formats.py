@@ -46,8 +46,12 @@ FORMATS: dict[str, Format] = {
         Format("dma", "csv", "AIS Danish Maritime Authority (CSV)", "dma"),
         Format("sensor", "csv", "Pistes radar, avion, drone / sensor tracks (CSV)", "sensor"),
         Format("cdr", "cdr", "Fadettes / call detail records (CSV générique / generic)", "cdr"),
-        Format("telegram", "telegram", "Export Telegram Desktop (result.json)", "messaging"),
-        Format("whatsapp", "whatsapp", "Export de discussion WhatsApp / chat export", "messaging"),
+        Format("cells", "csv", "Listes de relais / cell-site lists (CSV)", "cells"),
+        Format("contacts", "contacts", "Répertoires saisis / seized contact lists", "contacts"),
+        Format("telegram", "telegram", "Export Telegram Desktop (result.json)", "seized"),
+        Format("whatsapp", "whatsapp", "Export de discussion WhatsApp / chat export", "seized"),
+        Format("extraction", "extraction", "Rapports d'extraction / extraction reports", "seized"),
+        Format("pv", "pv", "Procès-verbaux en texte / reports as text (.txt)", "seized"),
         Format("kcs", "csv", "Déclarations d'import KCS / KCS import declarations", "kcs"),
     )
 }

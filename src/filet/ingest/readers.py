@@ -13,6 +13,7 @@ import io
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,12 +21,28 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from filet.ingest.convert import is_missing
 from filet.ingest.nmea import nmea_records, parse_nmea
 from filet.ingest.records import WHOLE_RECORD, IngestError, RecordError, SourceRecord, check_text
 from filet.network import messaging
 from filet.network.cdr import cdr_columns, cdr_records, csv_columns, with_numbers
+from filet.network.contacts import CONTACT_NUMBERS
+from filet.network.extraction import extraction_fields, extraction_records
+from filet.network.pv import paragraph_fields, pv_records
 
-READERS = ("csv", "jsonl", "parquet", "nmea", "cdr", "telegram", "whatsapp")
+READERS = (
+    "csv",
+    "jsonl",
+    "parquet",
+    "nmea",
+    "cdr",
+    "contacts",
+    "telegram",
+    "whatsapp",
+    "extraction",
+    "pv",
+)
+_GIVEN: ContextVar[dict[str, str]] = ContextVar("given_fields")
 
 
 @dataclass
@@ -51,7 +68,37 @@ def fingerprint(path: Path) -> tuple[str, int]:
 
 
 @contextmanager
+def given_fields(**values: str | None) -> Iterator[None]:
+    """Values for the records read inside the block where they have none: exports that
+    do not say which case and seizure they come from get them from ``filet ingest
+    --case-ref/--seizure-ref``. They are set on the record as read, so a quarantined
+    record keeps them when replayed (not one re-read from a corrected ``raw=``)."""
+    token = _GIVEN.set({key: value for key, value in values.items() if value})
+    try:
+        yield
+    finally:
+        _GIVEN.reset(token)
+
+
+@contextmanager
 def open_records(reader: str, path: Path, total: int, delimiter: str = ",") -> Iterator[Opened]:
+    with _open_records(reader, path, total, delimiter) as opened:
+        given = _GIVEN.get({})
+        if given:
+            opened.records = _with_given(opened.records, given)
+        yield opened
+
+
+def _with_given(records: Iterator[SourceRecord], given: dict[str, str]) -> Iterator[SourceRecord]:
+    for record in records:
+        if record.fields is not None:
+            missing = {k: v for k, v in given.items() if is_missing(record.fields.get(k))}
+            record = SourceRecord(record.line, record.raw, {**record.fields, **missing})
+        yield record
+
+
+@contextmanager
+def _open_records(reader: str, path: Path, total: int, delimiter: str) -> Iterator[Opened]:
     if reader == "parquet":
         yield _open_parquet(path)
         return
@@ -62,6 +109,10 @@ def open_records(reader: str, path: Path, total: int, delimiter: str = ",") -> I
         elif reader == "cdr":
             opened = _open_csv(lines, path, total, delimiter)
             yield Opened(cdr_columns(opened.columns), cdr_records(opened.records), total)
+        elif reader == "contacts":
+            opened = _open_csv(lines, path, total, delimiter)
+            columns = CONTACT_NUMBERS.announced(opened.columns)
+            yield Opened(columns, CONTACT_NUMBERS.records(opened.records), total)
         elif reader == "nmea":
             yield Opened(None, nmea_records(lines), total)
         elif reader == "telegram":
@@ -70,6 +121,11 @@ def open_records(reader: str, path: Path, total: int, delimiter: str = ",") -> I
         elif reader == "whatsapp":
             records = messaging.whatsapp_records(lines, path.stem)
             yield Opened(None, messaging.with_mentions(records), total)
+        elif reader == "extraction":
+            records = extraction_records(_jsonl_records(lines))
+            yield Opened(None, messaging.with_mentions(records), total)
+        elif reader == "pv":
+            yield Opened(None, messaging.with_mentions(pv_records(lines, path.stem)), total)
         else:
             yield Opened(None, _jsonl_records(lines), total)
 
@@ -85,10 +141,17 @@ def parse_raw(reader: str, raw: str, columns: list[str] | None, delimiter: str =
         return parse_nmea(raw)
     if reader == "cdr":
         return with_numbers(parse_raw("csv", raw, csv_columns(columns), delimiter))
+    if reader == "contacts":
+        fields = parse_raw("csv", raw, CONTACT_NUMBERS.header(columns), delimiter)
+        return CONTACT_NUMBERS.fields(fields)
     if reader == "telegram":
         return messaging.telegram_fields(_json_fields(raw), {})
     if reader == "whatsapp":
         return messaging.whatsapp_fields(raw, None)
+    if reader == "extraction":
+        return extraction_fields(_json_fields(raw))
+    if reader == "pv":
+        return paragraph_fields(raw, None, None)
     return _json_fields(raw)
 
 

@@ -32,7 +32,7 @@ from filet.ingest.records import WHOLE_RECORD, RecordError, SourceRecord, check_
 from filet.network.extract import extract
 from filet.network.lexicon import default_lexicon
 
-# Identifier kinds stored as entities (ingest/mappings/messaging.yaml); e-mails and
+# Identifier kinds stored as entities (ingest/mappings/seized.yaml); e-mails and
 # coordinates stay in the message's ``identifiers`` column.
 ENTITY_KINDS = ("phone", "iban", "crypto", "plate", "container", "imo", "mmsi")
 _DECODER = json.JSONDecoder()
@@ -45,17 +45,24 @@ def message_fields(
 ) -> dict[str, Any]:
     """A message record's fields, with the identifiers and slang found in its text;
     RecordError when the text holds bytes that were not UTF-8."""
-    fields = {"chat": chat, "ts": sent, "sender": sender, "text": text, **extra}
+    return with_findings({"chat": chat, "ts": sent, "sender": sender, "text": text, **extra})
+
+
+def with_findings(fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields with ``identifiers`` and ``slang`` found in their ``text``, for any
+    text read from a case (messages, procès-verbaux); RecordError when a field holds
+    bytes that were not UTF-8."""
     check_text(fields)
+    text = fields["text"]
     found = extract(text)
     slang = sorted({hit.term.term for hit in default_lexicon().find(text)})
-    fields["identifiers"] = ", ".join(f"{item.kind}:{item.value}" for item in found) or None
-    fields["slang"] = ", ".join(slang) or None
-    return fields
+    identifiers = ", ".join(f"{item.kind}:{item.value}" for item in found) or None
+    return {**fields, "identifiers": identifiers, "slang": ", ".join(slang) or None}
 
 
 def with_mentions(records: Iterator[SourceRecord]) -> Iterator[SourceRecord]:
-    """Each message record, then one record per identifier that becomes an entity."""
+    """Each record, then one record per identifier in its ``identifiers`` that becomes
+    an entity."""
     for record in records:
         yield record
         found = record.fields.get("identifiers") if record.fields else None

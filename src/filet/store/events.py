@@ -158,6 +158,48 @@ EVENT_TABLES: dict[str, pa.Schema] = {
             *_PROVENANCE_FIELDS,
         ]
     ),
+    # Cell sites (relais) from operators' requisition answers: the CGI as the calls'
+    # cell_start/cell_end give it, where the antenna stands and which way it points
+    # (degrees from north), so that a call can be put on a map (filet.network.cells).
+    "cell_sites": pa.schema(
+        [
+            pa.field("cell_id", pa.string(), nullable=False),
+            pa.field("lat", pa.float64(), nullable=False),
+            pa.field("lon", pa.float64(), nullable=False),
+            pa.field("azimuth", pa.float64()),
+            pa.field("range_m", pa.float64()),
+            pa.field("operator", pa.string()),
+            pa.field("address", pa.string()),
+            *_PROVENANCE_FIELDS,
+        ]
+    ),
+    # Contact lists of seized phones: who the phone's owner knew, under which name;
+    # numbers in E.164 where they parse, else as written (filet.network.contacts).
+    "contacts": pa.schema(
+        [
+            pa.field("owner", pa.string(), nullable=False),
+            pa.field("name", pa.string()),
+            pa.field("number", pa.string()),
+            pa.field("email", pa.string()),
+            pa.field("case_ref", pa.string()),
+            pa.field("seizure_ref", pa.string()),
+            *_PROVENANCE_FIELDS,
+        ]
+    ),
+    # Paragraphs of procès-verbaux read as text, with the identifiers and slang found in
+    # them as in messages (filet.network.pv).
+    "pv_paragraphs": pa.schema(
+        [
+            pa.field("document", pa.string(), nullable=False),
+            pa.field("paragraph", pa.int64(), nullable=False),
+            pa.field("text", pa.string(), nullable=False),
+            pa.field("identifiers", pa.string()),
+            pa.field("slang", pa.string()),
+            pa.field("case_ref", pa.string()),
+            pa.field("seizure_ref", pa.string()),
+            *_PROVENANCE_FIELDS,
+        ]
+    ),
 }
 
 
