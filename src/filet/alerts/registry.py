@@ -38,6 +38,8 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "filet.network.brokers",
     "filet.network.burners",
     "filet.network.succession",
+    "filet.integrity.unjustified",
+    "filet.integrity.volume",
 )
 ENTRY_POINT_GROUP = "filet.detectors"
 

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from filet.alerts import Alert
 from filet.alerts.runner import run_detectors
 from filet.demo.finance import FinancePart
+from filet.demo.integrity import IntegrityPart
 from filet.demo.intelligence import IntelligencePart
 from filet.demo.maritime import MaritimePart
 from filet.demo.network import NetworkPart
@@ -29,6 +30,7 @@ PARTS: tuple[Callable[[], DemoPart], ...] = (
     FinancePart,
     NetworkPart,
     MaritimePart,
+    IntegrityPart,
 )
 
 

@@ -52,6 +52,8 @@ FORMATS: dict[str, Format] = {
         Format("whatsapp", "whatsapp", "Export de discussion WhatsApp / chat export", "seized"),
         Format("extraction", "extraction", "Rapports d'extraction / extraction reports", "seized"),
         Format("pv", "pv", "Procès-verbaux en texte / reports as text (.txt)", "seized"),
+        Format("lookups", "csv", "Journaux de consultation / file lookup logs", "lookups"),
+        Format("assignments", "csv", "Affectations aux affaires / case assignments", "assignments"),
         Format("kcs", "csv", "Déclarations d'import KCS / KCS import declarations", "kcs"),
     )
 }

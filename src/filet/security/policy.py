@@ -199,6 +199,8 @@ def decide(
     """The decision alone, unrecorded: ``authorize`` is what callers use."""
     if account.disabled:
         return Decision(False, "compte désactivé / account disabled")
+    if inspects(account) and resource.kind in ("alerts", "alert"):
+        return _inspection(conn, account, action, resource, now)
     if action not in allowed_actions(account):
         return Decision(
             False, f"le rôle / role {account.role.value} ne permet pas / may not {action.value}"
@@ -240,6 +242,27 @@ def _alert(
     if conn.scalar(sa.select(found)):
         return Decision(True, "sources lisibles / sources readable through the row filter")
     return Decision(False, "aucune source lisible / nothing readable to this account")
+
+
+# Integrity alerts (filet.integrity) are about officers: they go to the inspectorate,
+# never to the colleagues they name, whatever datasets those may read.
+INTEGRITY_ALERTS = alerts.c.detector_id.like("integrity.%")
+INSPECTION_ACTIONS = frozenset({Action.READ, Action.WRITE})  # read and triage
+
+
+def inspects(account: Account) -> bool:
+    """Whether ``account`` is of the inspectorate: it reads the audit log."""
+    return Action.READ_AUDIT in allowed_actions(account)
+
+
+def _inspection(
+    conn: sa.Connection, account: Account, action: Action, resource: Resource, now: datetime
+) -> Decision:
+    if action not in INSPECTION_ACTIONS:
+        return Decision(False, "inspection: lire et trier seulement / read and triage only")
+    if resource.kind == "alert":
+        return _alert(conn, account, action, resource.name, now)
+    return Decision(True, "inspection: alertes d'intégrité / integrity alerts (row filter)")
 
 
 def allowed_actions(account: Account) -> frozenset[Action]:
@@ -387,7 +410,16 @@ def visible_quarantine_clause(
 def visible_alerts_clause(
     account: Account, action: Action = Action.READ, now: datetime | None = None
 ) -> sa.ColumnElement[bool]:
-    """Alerts with at least one source and no source ``account`` may not read."""
+    """Alerts with at least one source and no source ``account`` may not read; integrity
+    alerts to inspectors alone, and nothing else to them (``inspects``)."""
+    if inspects(account):
+        return sa.and_(INTEGRITY_ALERTS, sa.literal(action in INSPECTION_ACTIONS))
+    return sa.and_(_readable_sources(account, action, now), sa.not_(INTEGRITY_ALERTS))
+
+
+def _readable_sources(
+    account: Account, action: Action, now: datetime | None
+) -> sa.ColumnElement[bool]:
     sources = alert_sources
     readable_entities = sa.select(statements.c.entity_id).where(
         visible_statements_clause(account, action, now)

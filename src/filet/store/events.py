@@ -94,6 +94,33 @@ EVENT_TABLES: dict[str, pa.Schema] = {
             *_PROVENANCE_FIELDS,
         ]
     ),
+    # Consultations of police and customs files (TAJ, FPR, SIV, FOVeS...) as
+    # their access logs give them: who looked up what, when, under which case and
+    # reason (filet.integrity). Inspectors alone see the alerts drawn from them.
+    "lookups": pa.schema(
+        [
+            pa.field("ts", pa.timestamp("us", tz="UTC"), nullable=False),
+            pa.field("officer", pa.string(), nullable=False),
+            pa.field("unit", pa.string()),
+            pa.field("system", pa.string()),
+            pa.field("subject", pa.string(), nullable=False),
+            pa.field("subject_kind", pa.string()),
+            pa.field("reason", pa.string()),
+            pa.field("case_ref", pa.string()),
+            *_PROVENANCE_FIELDS,
+        ]
+    ),
+    # Which officer works on which case, from when until when (end empty: still on it),
+    # so that a lookup's case can be checked against the officer's assignments.
+    "assignments": pa.schema(
+        [
+            pa.field("officer", pa.string(), nullable=False),
+            pa.field("case_ref", pa.string(), nullable=False),
+            pa.field("start_ts", pa.timestamp("us", tz="UTC"), nullable=False),
+            pa.field("end_ts", pa.timestamp("us", tz="UTC")),
+            *_PROVENANCE_FIELDS,
+        ]
+    ),
     # Call detail records ("fadettes"): numbers in E.164 where they parse, else as given;
     # the case and the seizure (scellé) the record came from, when the file says.
     "calls": pa.schema(

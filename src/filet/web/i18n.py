@@ -19,6 +19,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "app.name": ("Filet", "Filet"),
     "app.skip": ("Aller au contenu", "Skip to content"),
     "nav.alerts": ("Alertes", "Alerts"),
+    "nav.integrity": ("Intégrité", "Integrity"),
     "nav.search": ("Recherche", "Search"),
     "nav.audit": ("Journal d'audit", "Audit log"),
     "nav.logout": ("Se déconnecter", "Log out"),

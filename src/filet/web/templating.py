@@ -33,6 +33,7 @@ class NavLink:
 
 NAV_LINKS: tuple[NavLink, ...] = (
     NavLink("/alerts", "nav.alerts", Action.READ),
+    NavLink("/alerts", "nav.integrity", Action.READ_AUDIT),  # integrity alerts only
     NavLink("/cases", "nav.cases", Action.READ),
     NavLink("/search", "nav.search", Action.READ),
     NavLink("/audit", "nav.audit", Action.READ_AUDIT),
