@@ -277,6 +277,22 @@ coffre_items = sa.Table(
     sa.Column("sealed_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+# Authorizations of special investigative techniques and custody, and their deadlines
+# (filet.cases.deadlines): the period is computed from the technique's article.
+case_deadlines = sa.Table(
+    "case_deadlines",
+    metadata,
+    sa.Column("id", sa.String(16), primary_key=True),
+    sa.Column("compartment", sa.Unicode(128), nullable=False, index=True),
+    sa.Column("technique", sa.String(64), nullable=False),
+    sa.Column("target", sa.Unicode(256), nullable=False),
+    sa.Column("authorized_by", sa.Unicode(256), nullable=False),
+    sa.Column("authorized_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("renewals", sa.Integer, nullable=False),
+    sa.Column("recorded_by", sa.Unicode(128), nullable=False),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 coffre_holders = sa.Table(
     "coffre_holders",
     metadata,

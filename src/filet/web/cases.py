@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
 from filet.cases.coffre import NOTICE, SealedItem
+from filet.cases.deadlines import Deadline
 from filet.security.deconfliction import Notice
 from filet.security.identity import Account
 from filet.security.policy import Action, allowed_actions
@@ -119,6 +120,32 @@ class NoticeOut(BaseModel):
         return cls.model_validate(notice.to_dict())
 
 
+class DeadlineOut(BaseModel):
+    id: str
+    technique: str
+    label: str
+    article: str = Field(description="Article du code de procédure pénale / CPP article")
+    target: str
+    authorized_by: str
+    authorized_at: datetime
+    renewals: int
+    ends_at: datetime = Field(description="Fin de la période en cours / current period's end")
+    latest_end: datetime | None = Field(description="Fin au plus tard / latest legal end")
+    renewable: bool
+    expired: bool
+
+    @classmethod
+    def of(cls, deadline: Deadline) -> DeadlineOut:
+        period, planned = deadline.period, deadline.schedule
+        return cls(
+            id=deadline.id, technique=period.key, label=period.label_fr, article=period.article,
+            target=deadline.target, authorized_by=deadline.authorized_by,
+            authorized_at=deadline.authorized_at, renewals=deadline.renewals,
+            ends_at=planned.ends_at, latest_end=planned.latest_end,
+            renewable=planned.renewable, expired=planned.expired,
+        )  # fmt: skip
+
+
 class SealedEntryOut(_Read):
     id: str
     technique: str
@@ -141,6 +168,7 @@ class CaseDetailOut(BaseModel):
     documents: list[DocumentOut]
     alerts: list[AlertOut] = Field(description="Alertes transmises / escalated alerts")
     notices: list[NoticeOut] = Field(description="Avis de déconfliction / deconfliction notices")
+    deadlines: list[DeadlineOut] = Field(description="Échéances / deadlines, soonest first")
     coffre: list[SealedEntryOut] | None = Field(
         description="Dossier coffre, sans contenu ; null si la politique ne l'ouvre pas / "
         "dossier coffre, no content; null when the policy does not open it"
@@ -154,6 +182,7 @@ class CaseDetailOut(BaseModel):
             documents=[DocumentOut.of(document) for document in view.documents],
             alerts=[AlertOut.of(alert) for alert in view.alerts],
             notices=[NoticeOut.of(notice) for notice in view.notices],
+            deadlines=[DeadlineOut.of(deadline) for deadline in view.deadlines],
             coffre=None if view.coffre is None else [SealedEntryOut.of(e) for e in view.coffre],
         )
 
@@ -267,6 +296,18 @@ register_messages(
         "cases.date": ("Date (UTC)", "Date (UTC)"),
         "cases.none_listed": ("Aucun", "None"),
         "cases.report": ("Rapport imprimable", "Printable report"),
+        "deadlines.title": ("Échéances", "Deadlines"),
+        "deadlines.technique": ("Technique ou mesure", "Technique or measure"),
+        "deadlines.article": ("Article", "Article"),
+        "deadlines.target": ("Visé", "Target"),
+        "deadlines.authorized": ("Autorisée par, le (UTC)", "Authorized by, on (UTC)"),
+        "deadlines.renewals": ("Renouvellements", "Renewals"),
+        "deadlines.ends": ("Fin de la période (UTC)", "Period ends (UTC)"),
+        "deadlines.latest": ("Au plus tard (UTC)", "At the latest (UTC)"),
+        "deadlines.expired": ("Échue", "Expired"),
+        "deadlines.last": ("Dernière période", "Last period"),
+        "deadlines.renewable": ("Renouvelable", "Renewable"),
+        "deadlines.no_limit": ("sans limite", "no limit"),
         "cases.escalate": ("Transmettre à l'affaire", "Escalate to case"),
         "cases.no_case": ("— aucune affaire —", "— no case —"),
         "clearance.NON_PROTEGE": ("Non protégé", "Not protected"),
