@@ -212,3 +212,14 @@ def test_escalation_to_a_case_needs_its_membership(cases: CaseWorld) -> None:
     assert wrong.status_code == 422 and "Demande invalide" in wrong.text
     changes = [e["change"] for e in _entries(world, "ana-a") if e["action"] == "web.alert.triage"]
     assert changes.count("status=escalated case=case-a") == 3
+
+
+def test_the_entity_page_names_the_readers_cases_it_appears_in(cases: CaseWorld) -> None:
+    """Alice's values are in ds-a, held by case A: its members see the case named on her
+    page; case B's chief cannot open her at all."""
+    world = cases.world
+    member = logged_in_client(world, "ana-a")
+    page = member.get("/entities/a-alice").text
+    assert "Affaires où elle figure" in page and 'href="/cases/case-a"' in page
+    assert member.get("/api/entities/a-alice").json()["cases"] == ["case-a"]
+    assert logged_in_client(world, "chef-b").get("/entities/a-alice").status_code == 404

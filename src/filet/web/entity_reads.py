@@ -6,6 +6,7 @@ whether an entity exists there."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from followthemoney import StatementEntity, registry
@@ -15,10 +16,10 @@ from filet.search import search_entities
 from filet.search.service import SearchHit
 from filet.security.audit import Consultation, track_event
 from filet.security.identity import Account
-from filet.security.policy import Action, Resource
+from filet.security.policy import Action, Resource, visible_compartments_clause
 from filet.security.reads import admit
 from filet.store.entities import StoredValue, load_entity, values_with_provenance
-from filet.store.tables import statements
+from filet.store.tables import compartment_datasets, compartments, statements
 from filet.web.alert_reads import alerts_naming
 from filet.web.refusals import forbidden, not_found
 
@@ -43,6 +44,7 @@ class EntityView:
     values: list[StoredValue]
     relations: list[Relation]
     alerts: list[Alert]
+    cases: list[tuple[str, str]]  # (name, title) of the reader's cases holding a value of it
 
 
 def read_entity(conn: sa.Connection, account: Account, purpose: str, entity_id: str) -> EntityView:
@@ -57,6 +59,7 @@ def read_entity(conn: sa.Connection, account: Account, purpose: str, entity_id: 
             values_with_provenance(conn, entity_id, visible=visible),
             _relations(conn, entity, visible),
             alerts_naming(conn, account, entity_id),
+            _cases(conn, account, entity_id, access.now),
         )
     shown = Consultation(
         actor=account.actor(purpose),
@@ -68,6 +71,23 @@ def read_entity(conn: sa.Connection, account: Account, purpose: str, entity_id: 
     if view is None:
         raise not_found()
     return view
+
+
+def _cases(
+    conn: sa.Connection, account: Account, entity_id: str, now: datetime
+) -> list[tuple[str, str]]:
+    """The cases whose datasets hold a value of the entity, among those the reader is a
+    member of: the others stay unnamed, as everywhere."""
+    datasets = sa.select(statements.c.dataset).where(statements.c.entity_id == entity_id)
+    holding = sa.select(compartment_datasets.c.compartment).where(
+        compartment_datasets.c.dataset.in_(datasets)
+    )
+    query = (
+        sa.select(compartments.c.name, compartments.c.title)
+        .where(compartments.c.name.in_(holding), visible_compartments_clause(account, now=now))
+        .order_by(compartments.c.name)
+    )
+    return [(row.name, row.title) for row in conn.execute(query)]
 
 
 def _relations(

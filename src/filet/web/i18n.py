@@ -84,6 +84,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "entity.direction.out": ("vers", "to"),
     "entity.direction.in": ("depuis", "from"),
     "entity.alerts": ("Alertes qui la nomment", "Alerts naming it"),
+    "entity.cases": ("Affaires où elle figure", "Cases it appears in"),
     "entity.none": ("Aucune", "None"),
     "search.title": ("Recherche d'entités", "Entity search"),
     "search.query": ("Nom ou identifiant", "Name or identifier"),

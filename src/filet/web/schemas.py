@@ -150,6 +150,7 @@ class EntityOut(BaseModel):
     values: list[ValueOut]
     relations: list[RelationOut]
     alerts: list[AlertOut]
+    cases: list[str] = Field(description="Affaires du lecteur où elle figure / reader's cases")
 
     model_config = {"populate_by_name": True}
 
@@ -162,6 +163,7 @@ class EntityOut(BaseModel):
             values=[ValueOut.of(value) for value in view.values],
             relations=[RelationOut.of(relation) for relation in view.relations],
             alerts=[AlertOut.of(alert) for alert in view.alerts],
+            cases=[name for name, _ in view.cases],
         )
 
 
