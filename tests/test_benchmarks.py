@@ -9,6 +9,10 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from fastapi.testclient import TestClient
+
+from filet.store import Workspace
+from web_support import logged_in_client, seed_world
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,3 +59,19 @@ def test_runner_prints_and_records(
 def test_runner_refuses_an_unknown_benchmark() -> None:
     with pytest.raises(SystemExit, match="unknown benchmark"):
         RUNNER.discover(["nope"])
+
+
+def test_web_baseline_serves_the_page_the_workbench_rendered(
+    sqlite_workspace: Workspace, tmp_path: Path
+) -> None:
+    """The web benchmark's baseline does the same rendering work: given the template
+    and context a page was rendered with, it sends the very same HTML."""
+    from benchmarks.web_baseline import Answer, bare_app
+
+    world = seed_world(sqlite_workspace, tmp_path)
+    client = logged_in_client(world, "ana-a")
+    path = f"/alerts/{world.alerts_a[0]}"
+    page = client.get(path)
+    bare = TestClient(bare_app([Answer(path, page.template.name, dict(page.context))]))
+    assert bare.get(path).text == page.text
+    assert "Welch et al. 2022, Sci. Adv." in page.text

@@ -9,9 +9,6 @@ accounts hold API tokens, one per case.
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyotp
-import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -40,6 +36,7 @@ from filet.security.identity import Account, AccountKind, Clearance, Role, Servi
 from filet.security.policy import Action
 from filet.store import Workspace
 from filet.web import create_app
+from filet.web.server import served_in_thread
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -189,23 +186,8 @@ def api_client(world: World, token: str) -> TestClient:
 @contextmanager
 def served(world: World) -> Iterator[str]:
     """The world's app behind a real uvicorn server on 127.0.0.1; yields its base URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(world.app, host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("le serveur de test n'a pas démarré / test server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with served_in_thread(world.app) as base:
+        yield base
 
 
 def add_member(
@@ -223,16 +205,18 @@ def add_member(
 
 @contextmanager
 def chromium_page(
-    world: World, executable: Path, args: list[str]
+    world: World, executable: Path, args: list[str], *, bypass_csp: bool = False
 ) -> Iterator[tuple[Page, str, list[str]]]:
     """A French Chromium page beside the world's served app: yields the page, the base
-    URL and the console messages (where the browser reports what the CSP blocked)."""
+    URL and the console messages (where the browser reports what the CSP blocked).
+    ``bypass_csp`` lets a test inject its own script (an accessibility checker), which
+    the app's policy rightly refuses."""
     from playwright.sync_api import sync_playwright
 
     messages: list[str] = []
     with served(world) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(executable), args=args)
-        page = browser.new_page(locale="fr-FR")
+        page = browser.new_page(locale="fr-FR", bypass_csp=bypass_csp)
         page.on("console", lambda message: messages.append(message.text))
         try:
             yield page, base, messages

@@ -22,10 +22,11 @@ def serve(
     import uvicorn
 
     from filet.web import create_app
+    from filet.web.server import SERVE_OPTIONS
 
     app = create_app(home)
     console.print(f"Filet: http://{host}:{port}/ (Ctrl+C pour arrêter / to stop)")
-    uvicorn.run(app, host=host, port=port, proxy_headers=False, server_header=False)
+    uvicorn.run(app, host=host, port=port, **SERVE_OPTIONS)
 
 
 def register(app: typer.Typer) -> None:

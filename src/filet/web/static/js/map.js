@@ -99,7 +99,12 @@
       label.textContent = feature.properties.detector;
       marker.appendChild(label);
       marker.addEventListener("click", () => show(feature.properties));
-      marker.addEventListener("keydown", (event) => { if (event.key === "Enter") show(feature.properties); });
+      // A role="button" answers Enter and Space, as a real button does.
+      marker.addEventListener("keydown", (event) => {
+        if (event.key !== "Enter" && event.key !== " ") return;
+        event.preventDefault();
+        show(feature.properties);
+      });
       const item = document.createElement("li");
       item.textContent = feature.properties.start.slice(0, 16) + " · " + feature.properties.detector + " · " + (english ? feature.properties.reason_en : feature.properties.reason_fr);
       list.appendChild(item);
