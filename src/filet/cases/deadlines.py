@@ -148,7 +148,6 @@ def record_authorization(
     """Record an authorization in ``case``; returns its id."""
     period = _period(technique)
     _admit(conn, account, Action.WRITE, case, purpose)
-    schedule(period, authorized_at, 0, datetime.now(UTC))  # checks the dates make sense
     deadline_id = secrets.token_hex(8)
     conn.execute(
         case_deadlines.insert().values(
@@ -192,16 +191,22 @@ def renew(conn: sa.Connection, account: Account, deadline_id: str, purpose: str 
 def case_deadlines_of(
     conn: sa.Connection, account: Account, case: str, now: datetime, purpose: str = ""
 ) -> list[Deadline]:
-    """The case's authorizations, the soonest end first."""
+    """The case's authorizations, the soonest end first, read through the policy."""
     _admit(conn, account, Action.READ, case, purpose)
-    rows = conn.execute(sa.select(case_deadlines).where(case_deadlines.c.compartment == case))
-    found = sorted((_deadline(row, now) for row in rows), key=lambda d: d.schedule.ends_at)
+    found = deadlines_in(conn, case, now)
     event = Consultation(
         actor=account.actor(purpose), action="deadline.list",
         objects=(case, *(d.id for d in found)), results=len(found),
     )  # fmt: skip
     track_event(conn, event)
     return found
+
+
+def deadlines_in(conn: sa.Connection, case: str, now: datetime) -> list[Deadline]:
+    """The case's authorizations, the soonest end first, for a caller that has already
+    admitted the reader to the case (the case page)."""
+    rows = conn.execute(sa.select(case_deadlines).where(case_deadlines.c.compartment == case))
+    return sorted((_deadline(row, now) for row in rows), key=lambda d: d.schedule.ends_at)
 
 
 def _deadline(row: sa.Row[tuple[object, ...]], now: datetime) -> Deadline:

@@ -36,11 +36,10 @@ from filet.cli.audit import ActorOption, PurposeOption
 from filet.cli.common import (
     HomeOption,
     JsonOption,
-    acting_account,
+    as_account,
     console,
     fail,
     print_json,
-    workspace,
 )
 from filet.cli.compartments import ReasonOption, UntilOption, until_date
 from filet.security.identity import Account
@@ -58,19 +57,15 @@ def _in_coffre(
     purpose: str | None,
     act: Callable[[sa.Connection, CoffreKey, Account, str], T],
 ) -> T:
-    """Run ``act`` as the acting account in one transaction; a ``CoffreError`` ends the
-    command once the transaction, and so the audit of the refusal, is committed."""
-    with workspace(home) as ws:
-        who, account = acting_account(ws, actor, purpose)
-        if account is None:
-            fail("le dossier coffre exige des comptes / the dossier coffre needs accounts")
-        refusal = ""
-        with ws.db.begin() as conn:
-            try:
-                return act(conn, workspace_key(conn, ws.home), account, who.purpose)
-            except CoffreError as error:
-                refusal = str(error)
-    fail(refusal)
+    """Run ``act`` as the acting account with the workspace's coffre key."""
+    return as_account(
+        home,
+        actor,
+        purpose,
+        CoffreError,
+        "le dossier coffre exige des comptes / the dossier coffre needs accounts",
+        lambda ws, conn, by, why: act(conn, workspace_key(conn, ws.home), by, why),
+    )
 
 
 def _content(source: Path) -> str:

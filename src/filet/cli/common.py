@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, TypeVar
 
+import sqlalchemy as sa
 import typer
 from rich.console import Console
 
@@ -79,6 +80,33 @@ def acting_account(
         except ActorRefused as error:
             refusal = str(error)
     fail(f"refusé / denied: {refusal}")
+
+
+T = TypeVar("T")
+
+
+def as_account(
+    home: Path | None,
+    actor: str | None,
+    purpose: str | None,
+    refused: type[Exception],
+    needs: str,
+    act: Callable[[Workspace, sa.Connection, Account, str], T],
+) -> T:
+    """Run ``act`` as the acting account in one transaction, in a workspace that must
+    have accounts (``needs`` says why otherwise); a ``refused`` error ends the command
+    once the transaction, and so the audit of the refusal, is committed."""
+    with workspace(home) as ws:
+        who, account = acting_account(ws, actor, purpose)
+        if account is None:
+            fail(needs)
+        refusal = ""
+        with ws.db.begin() as conn:
+            try:
+                return act(ws, conn, account, who.purpose)
+            except refused as error:
+                refusal = str(error)
+    fail(refusal)
 
 
 def require(access: Access) -> None:

@@ -28,11 +28,9 @@ from filet.cli.audit import ActorOption, PurposeOption
 from filet.cli.common import (
     HomeOption,
     JsonOption,
-    acting_account,
+    as_account,
     console,
-    fail,
     print_json,
-    workspace,
 )
 from filet.security.identity import Account
 
@@ -46,19 +44,14 @@ def _as_account(
     purpose: str | None,
     act: Callable[[sa.Connection, Account, str], T],
 ) -> T:
-    """Run ``act`` in one transaction; a refusal ends the command once its audit is
-    committed."""
-    with workspace(home) as ws:
-        who, account = acting_account(ws, actor, purpose)
-        if account is None:
-            fail("les échéances exigent des comptes / deadlines need accounts")
-        refusal = ""
-        with ws.db.begin() as conn:
-            try:
-                return act(conn, account, who.purpose)
-            except DeadlineError as error:
-                refusal = str(error)
-    fail(refusal)
+    return as_account(
+        home,
+        actor,
+        purpose,
+        DeadlineError,
+        "les échéances exigent des comptes / deadlines need accounts",
+        lambda _ws, conn, by, why: act(conn, by, why),
+    )
 
 
 def add_command(

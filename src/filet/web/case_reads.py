@@ -25,7 +25,7 @@ from followthemoney import StatementEntity
 
 from filet.alerts.alert import Alert, Evidence, TriageStatus
 from filet.cases.coffre import SealedItem, Technique, list_visible, read_item, workspace_key
-from filet.cases.deadlines import Deadline, case_deadlines_of
+from filet.cases.deadlines import Deadline, deadlines_in
 from filet.security.audit import Consultation, Disclosure, track_event
 from filet.security.compartments import Compartment, list_compartments, members
 from filet.security.deconfliction import Notice
@@ -159,7 +159,7 @@ def read_case(
         _documents(conn, account, name),
         case_alerts(conn, account, name),
         _notices(conn, name),
-        case_deadlines_of(conn, account, name, now, purpose),
+        deadlines_in(conn, name, now),
         _coffre(conn, account, purpose, name, home),
     )
 
