@@ -414,13 +414,17 @@ register_messages(
             "Plus court chemin entre les deux nœuds choisis",
             "Shortest path between the two selected nodes",
         ),
+        "graph.from": ("Chemin depuis", "Path from"),
+        "graph.to": ("jusqu'à", "to"),
         "graph.communities": ("Communautés", "Communities"),
         "graph.key_players": ("Acteurs clés", "Key players"),
         "graph.png": ("Exporter en PNG", "Export PNG"),
         "graph.graphml": ("Exporter en GraphML", "Export GraphML"),
         "graph.help": (
-            "Cliquer un nœud déploie ses voisins ; Maj+clic en choisit deux pour le chemin.",
-            "Click a node to expand its neighbours; shift-click two for the path.",
+            "Cliquer un nœud déploie ses voisins ; Maj+clic, ou les deux listes, "
+            "en choisissent deux pour le chemin.",
+            "Click a node to expand its neighbours; shift-click, or the two lists, "
+            "choose two for the path.",
         ),
         "graph.none": ("Aucun résultat", "No match"),
         "nav.graph": ("Graphe", "Graph"),

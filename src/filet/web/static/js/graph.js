@@ -1,5 +1,6 @@
 // Link chart: Cytoscape.js over /api/graph. Click a node to add its neighbours;
-// shift-click two nodes, then ask for the shortest path between them.
+// choose two nodes (shift-click, or the two lists for the keyboard), then ask for the
+// shortest path between them.
 "use strict";
 
 (() => {
@@ -9,7 +10,7 @@
   const form = document.getElementById("graph-form");
   const status = document.getElementById("graph-status");
   const pathButton = document.getElementById("graph-path");
-  const picked = [];
+  const ends = [document.getElementById("graph-from"), document.getElementById("graph-to")];
 
   const cy = cytoscape({
     container,
@@ -48,11 +49,28 @@
       fresh.push({ group: "edges", data: { id: edge.id, source: edge.source, target: edge.target, relation: edge.relation } });
     }
     cy.add(fresh);
+    offer(fresh.filter((element) => element.group === "nodes"));
     container.dataset.nodes = String(cy.nodes().length);
     container.dataset.edges = String(cy.edges().length);
     cy.layout({ name: "cose", animate: false, randomize: false }).run();
     paint();
     return fresh.length;
+  }
+
+  // Every node on the chart can be an end of the path, chosen from the lists.
+  function offer(nodes) {
+    for (const end of ends) {
+      for (const node of nodes) end.add(new Option(node.data.caption, node.data.id));
+    }
+  }
+
+  function picked() { return ends.map((end) => end.value).filter((id) => id); }
+
+  function showPicked() {
+    cy.nodes().removeClass("picked");
+    for (const id of picked()) cy.getElementById(id).addClass("picked");
+    const [source, target] = picked();
+    pathButton.disabled = !(source && target && source !== target);
   }
 
   function paint() {
@@ -104,18 +122,17 @@
   cy.on("tap", "node", (event) => {
     const node = event.target;
     if (event.originalEvent && event.originalEvent.shiftKey) {
-      node.toggleClass("picked");
-      const at = picked.indexOf(node.id());
-      if (at >= 0) picked.splice(at, 1); else picked.push(node.id());
-      while (picked.length > 2) cy.getElementById(picked.shift()).removeClass("picked");
-      pathButton.disabled = picked.length !== 2;
+      // The newest two choices are the ends: the older one becomes the start.
+      if (ends[1].value) ends[0].value = ends[1].value;
+      ends[ends[0].value ? 1 : 0].value = node.id();
+      showPicked();
       return;
     }
     expand(node.id(), 1);
   });
 
   pathButton.addEventListener("click", async () => {
-    const [source, target] = picked;
+    const [source, target] = picked();
     const chart = await fetchChart("/api/graph/" + encodeURIComponent(source) + "/path/" + encodeURIComponent(target) + "?" + filters());
     if (!chart) return;
     cy.elements().removeClass("on-path");
@@ -127,6 +144,7 @@
     if (chart.edges.length === 0) say(status.dataset.none);
   });
 
+  for (const end of ends) end.addEventListener("change", showPicked);
   document.getElementById("graph-communities").addEventListener("change", paint);
   document.getElementById("graph-key-players").addEventListener("change", paint);
 
