@@ -205,6 +205,8 @@ def test_parquet_and_per_record_provenance(sqlite_workspace: Workspace, tmp_path
         ("events: {ais_pings: {fields: {}}}", "events.ais_pings"),
         ("events: {ais_positions: {fields: {mmsi: a, ts: b, lat: c}}}", "missing lon"),
         ("events: {ais_positions: {fields: {mmsi: {column: a, min: 2}}}}", "fields.mmsi.min"),
+        ("events: {ais_positions: {fields: {lat: {column: c, values: [a]}}}}", "fields.lat.values"),
+        ("events: {ais_positions: {fields: {mmsi: {column: a, values: x}}}}", "fields.mmsi.values"),
         ("entities: {}\nsheets: 2", "sheets: clé inconnue / unknown key"),
         ("provenance: {grading: Z9}\nentities: {v: {schema: Vessel, keys: [a]}}", "grading 'Z9'"),
         ("entities: [", "YAML"),

@@ -40,6 +40,11 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "filet.network.succession",
     "filet.integrity.unjustified",
     "filet.integrity.volume",
+    "filet.targeting.cargo_rules",
+    "filet.targeting.release_anomalies",
+    "filet.targeting.seal_mismatch",
+    "filet.targeting.watchlist_hits",
+    "filet.targeting.couriers",
 )
 ENTRY_POINT_GROUP = "filet.detectors"
 

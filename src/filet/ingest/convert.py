@@ -220,3 +220,8 @@ def _check_range(value: Any, spec: Column, target: str) -> None:
         raise RecordError(spec.column, f"{value} < minimum {spec.minimum:g} (pour / for {target})")
     if spec.maximum is not None and value > spec.maximum:
         raise RecordError(spec.column, f"{value} > maximum {spec.maximum:g} (pour / for {target})")
+    if spec.values and value not in spec.values:
+        allowed = ", ".join(spec.values)
+        raise RecordError(
+            spec.column, f"{value!r} hors de la liste / not one of: {allowed} (pour / for {target})"
+        )

@@ -55,6 +55,11 @@ FORMATS: dict[str, Format] = {
         Format("lookups", "csv", "Journaux de consultation / file lookup logs", "lookups"),
         Format("assignments", "csv", "Affectations aux affaires / case assignments", "assignments"),
         Format("kcs", "csv", "Déclarations d'import KCS / KCS import declarations", "kcs"),
+        Format("terminal", "terminal", "Événements de terminal / terminal events", "terminal"),
+        Format("ens", "csv", "Déclarations sommaires ICS2, connaissements / ENS, B/L", "ens"),
+        Format("pnr", "screening", "Dossiers passagers PNR/API / passenger records", "pnr"),
+        Format("fal", "screening", "Listes FAL 5 et 6 / ship crew and passenger lists", "fal"),
+        Format("watchlist", "screening", "Listes de surveillance / watchlists", "watchlist"),
     )
 }
 

@@ -35,7 +35,7 @@ TOP_KEYS = {
     "entities",
     "events",
 }
-COLUMN_KEYS = {"column", "format", "timezone", "min", "max", "required"}
+COLUMN_KEYS = {"column", "format", "timezone", "min", "max", "required", "values"}
 PROVENANCE_KEYS = {"dataset", "collecting_service", "grading", "handling", "collected_at"}
 TIMESTAMP_FORMATS = ("iso", "epoch_s", "epoch_ms", "epoch_days")
 _SOURCE_FIELDS = {"source_file", "source_line"}
@@ -52,6 +52,8 @@ class Column:
     maximum: float | None = None
     required: bool = False
     decimal: str = "."  # "," for numbers written the French way: 43,25
+    # The only values a text field may take (a code list); empty: any text.
+    values: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -232,6 +234,8 @@ def _column(
             raise IngestError(f"{name}: {where}.{key}: pour les dates / for timestamps only")
         if key in ("min", "max") and not numeric:
             raise IngestError(f"{name}: {where}.{key}: pour les nombres / for numbers only")
+        if key == "values" and (timestamp or numeric):
+            raise IngestError(f"{name}: {where}.values: pour le texte / for text only")
     try:
         ZoneInfo(str(spec.get("timezone", "UTC")))
     except (ZoneInfoNotFoundError, ValueError) as error:
@@ -244,7 +248,14 @@ def _column(
         maximum=_number(spec.get("max"), name, f"{where}.max"),
         required=bool(spec.get("required", required)),
         decimal=decimal,
+        values=_values(spec.get("values", []), name, f"{where}.values"),
     )
+
+
+def _values(listed: Any, name: str, where: str) -> tuple[str, ...]:
+    if not isinstance(listed, list) or not all(isinstance(v, str) for v in listed):
+        raise IngestError(f"{name}: {where}: liste de textes attendue / expected a list of text")
+    return tuple(listed)
 
 
 def _number(value: Any, name: str, where: str) -> float | None:

@@ -29,6 +29,8 @@ from filet.network.cdr import cdr_columns, cdr_records, csv_columns, with_number
 from filet.network.contacts import CONTACT_NUMBERS
 from filet.network.extraction import extraction_fields, extraction_records
 from filet.network.pv import paragraph_fields, pv_records
+from filet.targeting.screening import SCREENING_COLUMNS
+from filet.targeting.terminal_events import checked_fields, terminal_records
 
 READERS = (
     "csv",
@@ -41,6 +43,8 @@ READERS = (
     "whatsapp",
     "extraction",
     "pv",
+    "screening",
+    "terminal",
 )
 _GIVEN: ContextVar[dict[str, str]] = ContextVar("given_fields")
 
@@ -109,10 +113,17 @@ def _open_records(reader: str, path: Path, total: int, delimiter: str) -> Iterat
         elif reader == "cdr":
             opened = _open_csv(lines, path, total, delimiter)
             yield Opened(cdr_columns(opened.columns), cdr_records(opened.records), total)
+        elif reader == "terminal":
+            opened = _open_csv(lines, path, total, delimiter)
+            yield Opened(opened.columns, terminal_records(opened.records, delimiter), total)
         elif reader == "contacts":
             opened = _open_csv(lines, path, total, delimiter)
             columns = CONTACT_NUMBERS.announced(opened.columns)
             yield Opened(columns, CONTACT_NUMBERS.records(opened.records), total)
+        elif reader == "screening":
+            opened = _open_csv(lines, path, total, delimiter)
+            columns = SCREENING_COLUMNS.announced(opened.columns)
+            yield Opened(columns, SCREENING_COLUMNS.records(opened.records), total)
         elif reader == "nmea":
             yield Opened(None, nmea_records(lines), total)
         elif reader == "telegram":
@@ -141,9 +152,14 @@ def parse_raw(reader: str, raw: str, columns: list[str] | None, delimiter: str =
         return parse_nmea(raw)
     if reader == "cdr":
         return with_numbers(parse_raw("csv", raw, csv_columns(columns), delimiter))
+    if reader == "terminal":
+        return checked_fields(parse_raw("csv", raw, columns, delimiter))
     if reader == "contacts":
         fields = parse_raw("csv", raw, CONTACT_NUMBERS.header(columns), delimiter)
         return CONTACT_NUMBERS.fields(fields)
+    if reader == "screening":
+        fields = parse_raw("csv", raw, SCREENING_COLUMNS.header(columns), delimiter)
+        return SCREENING_COLUMNS.fields(fields)
     if reader == "telegram":
         return messaging.telegram_fields(_json_fields(raw), {})
     if reader == "whatsapp":

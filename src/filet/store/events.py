@@ -167,6 +167,96 @@ EVENT_TABLES: dict[str, pa.Schema] = {
             *_PROVENANCE_FIELDS,
         ]
     ),
+    # Maritime entry summary declarations (ICS2 release 3 ENS, house consignment level)
+    # and bills of lading: one row per consignment and container. Ports are UN/LOCODEs,
+    # transshipment ports a ';'-separated list in route order, seals ';'-separated as
+    # declared. `freight_payment` is the ICS2 method of payment of transport charges
+    # (A cash, B card, C cheque, D other, H transfer, Y carrier account, Z not pre-paid);
+    # `inspection` is the outcome (none, clean, seizure), empty while not inspected.
+    "manifests": pa.schema(
+        [
+            pa.field("consignment_id", pa.string(), nullable=False),
+            pa.field("ts", pa.timestamp("us", tz="UTC"), nullable=False),
+            pa.field("vessel_imo", pa.string()),
+            pa.field("port_loading", pa.string()),
+            pa.field("ports_transshipment", pa.string()),
+            pa.field("port_discharge", pa.string()),
+            pa.field("shipper", pa.string()),
+            pa.field("consignee", pa.string()),
+            pa.field("consignee_phone", pa.string()),
+            pa.field("notify_party", pa.string()),
+            pa.field("buyer", pa.string()),
+            pa.field("seller", pa.string()),
+            pa.field("booking_party", pa.string()),
+            pa.field("freight_payment", pa.string()),
+            pa.field("freight_payer", pa.string()),
+            pa.field("hs6", pa.string()),
+            pa.field("goods_description", pa.string()),
+            pa.field("container", pa.string()),
+            pa.field("container_type", pa.string()),
+            pa.field("seals", pa.string()),
+            pa.field("gross_mass_kg", pa.float64()),
+            pa.field("inspection", pa.string()),
+            *_PROVENANCE_FIELDS,
+        ]
+    ),
+    # Travellers and crews (filet.targeting): one row per person and journey, from PNR
+    # (Directive (EU) 2016/681 Annex I), API, or a ship's FAL form 5 (crew) or 6
+    # (passengers); `kind` says which. Airports are IATA codes, ports UN/LOCODEs; the
+    # date of birth is midnight UTC. `payment_method` is cash, card, transfer, voucher,
+    # miles or other; `travel_status` confirmed, checked-in, boarded, no-show or go-show;
+    # `party_size` the travellers on the PNR, `split_from` the locator it was split from.
+    # `name_keys`, `document_key`, `surname_folded` and `payer_folded` are derived at
+    # ingest by the screening reader (filet.targeting.screening) for the SQL joins.
+    "passengers": pa.schema(
+        [
+            pa.field("kind", pa.string(), nullable=False),
+            pa.field("record_locator", pa.string()),
+            pa.field("booking_ts", pa.timestamp("us", tz="UTC")),
+            pa.field("voyage", pa.string(), nullable=False),
+            pa.field("departure_ts", pa.timestamp("us", tz="UTC"), nullable=False),
+            pa.field("origin", pa.string()),
+            pa.field("destination", pa.string()),
+            pa.field("surname", pa.string(), nullable=False),
+            pa.field("given_names", pa.string()),
+            pa.field("birth_date", pa.timestamp("us", tz="UTC")),
+            pa.field("document_number", pa.string()),
+            pa.field("nationality", pa.string()),
+            pa.field("role", pa.string()),
+            pa.field("payment_method", pa.string()),
+            pa.field("payer_name", pa.string()),
+            pa.field("travel_agent", pa.string()),
+            pa.field("one_way", pa.bool_()),
+            pa.field("return_ts", pa.timestamp("us", tz="UTC")),
+            pa.field("checked_bags", pa.int64()),
+            pa.field("travel_status", pa.string()),
+            pa.field("frequent_flyer", pa.string()),
+            pa.field("party_size", pa.int64()),
+            pa.field("split_from", pa.string()),
+            pa.field("name_keys", pa.string()),
+            pa.field("document_key", pa.string()),
+            pa.field("surname_folded", pa.string()),
+            pa.field("payer_folded", pa.string()),
+            *_PROVENANCE_FIELDS,
+        ]
+    ),
+    # Persons to look out for (wanted, sanctioned, flagged by a service), screened
+    # against the passengers; keys derived at ingest as for passengers.
+    "watchlist": pa.schema(
+        [
+            pa.field("entry_id", pa.string(), nullable=False),
+            pa.field("surname", pa.string(), nullable=False),
+            pa.field("given_names", pa.string()),
+            pa.field("birth_date", pa.timestamp("us", tz="UTC")),
+            pa.field("document_number", pa.string()),
+            pa.field("nationality", pa.string()),
+            pa.field("list_name", pa.string()),
+            pa.field("reason", pa.string()),
+            pa.field("name_keys", pa.string()),
+            pa.field("document_key", pa.string()),
+            *_PROVENANCE_FIELDS,
+        ]
+    ),
     # Messages from seized phones (Telegram, WhatsApp exports), with the identifiers and
     # trafficking slang found in their text (filet.network.messaging).
     "messages": pa.schema(
@@ -224,6 +314,25 @@ EVENT_TABLES: dict[str, pa.Schema] = {
             pa.field("slang", pa.string()),
             pa.field("case_ref", pa.string()),
             pa.field("seizure_ref", pa.string()),
+            *_PROVENANCE_FIELDS,
+        ]
+    ),
+    # Container terminal events (discharge, release, PIN, gate, seal check, inspection):
+    # who a release or PIN was issued to or used by (`party`), which haulier and truck
+    # came. The release PIN is stored as a digest, never as the PIN itself, a bearer
+    # credential (filet.targeting.terminal_events); seals as the terminal read them.
+    "terminal_events": pa.schema(
+        [
+            pa.field("container", pa.string(), nullable=False),
+            pa.field("ts", pa.timestamp("us", tz="UTC"), nullable=False),
+            pa.field("event", pa.string(), nullable=False),
+            pa.field("terminal", pa.string()),
+            pa.field("party", pa.string()),
+            pa.field("haulier", pa.string()),
+            pa.field("truck_plate", pa.string()),
+            pa.field("pin_digest", pa.string()),
+            pa.field("seal", pa.string()),
+            pa.field("consignment_id", pa.string()),
             *_PROVENANCE_FIELDS,
         ]
     ),

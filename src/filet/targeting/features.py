@@ -62,9 +62,9 @@ class Vocabulary:
     codes: dict[str, dict[str, int]]
 
     @classmethod
-    def learn(cls, rows: pa.Table) -> Vocabulary:
+    def learn(cls, rows: pa.Table, columns: tuple[str, ...] = CATEGORICAL) -> Vocabulary:
         codes = {}
-        for column in CATEGORICAL:
+        for column in columns:
             values = sorted(v for v in pc.unique(rows[column]).to_pylist() if v is not None)
             codes[column] = {value: code for code, value in enumerate(values)}
         return cls(codes)
@@ -99,13 +99,13 @@ def build(
     both = pa.concat_tables([history, rows])
     profile = profiles.profile_features(both, prior, weight).slice(history.num_rows)
     columns = [vocabulary.encode(rows[name], name) for name in CATEGORICAL]
-    columns += [_numbers(rows[name]) for name in NUMERIC]
-    mass = _numbers(rows["net_mass"])
+    columns += [numbers(rows[name]) for name in NUMERIC]
+    mass = numbers(rows["net_mass"])
     with np.errstate(divide="ignore", invalid="ignore"):
-        columns.append(np.where(mass > 0, _numbers(rows["item_price"]) / mass, np.nan))
-    columns += [_numbers(profile[name]) for name in profiles.feature_names()]
+        columns.append(np.where(mass > 0, numbers(rows["item_price"]) / mass, np.nan))
+    columns += [numbers(profile[name]) for name in profiles.feature_names()]
     return Features(np.column_stack(columns), names())
 
 
-def _numbers(column: pa.ChunkedArray) -> np.ndarray:
+def numbers(column: pa.ChunkedArray) -> np.ndarray:
     return np.asarray(column.cast(pa.float64()).to_numpy(zero_copy_only=False), np.float64)

@@ -29,6 +29,8 @@ class ModelConfig:
     profile_weight: float = 20.0
     learning_rate: float = 0.05
     num_leaves: int = 31
+    # Fewest rows in a leaf (LightGBM's default); lower where positives are few.
+    min_child_samples: int = 20
     max_rounds: int = 3000
     # Rounds without progress on the validation split before stopping (LightGBM docs).
     early_stopping_rounds: int = 100
@@ -41,6 +43,7 @@ class ModelConfig:
             "objective": "binary",
             "learning_rate": self.learning_rate,
             "num_leaves": self.num_leaves,
+            "min_child_samples": self.min_child_samples,
             "bagging_fraction": self.bagging_fraction,
             "bagging_freq": 1,
             "feature_fraction": self.feature_fraction,

@@ -42,9 +42,16 @@ PROFILES: tuple[Profile, ...] = (
 )
 
 
-def profile_features(declarations: pa.Table, prior: float, weight: float) -> pa.Table:
-    """Per declaration, in input order: for each profile, declarations seen on earlier
-    days (``<name>_seen``) and their smoothed hit rate (``<name>_rate``).
+def profile_features(
+    declarations: pa.Table,
+    prior: float,
+    weight: float,
+    keys: tuple[Profile, ...] = PROFILES,
+    label: str = "fraud",
+) -> pa.Table:
+    """Per declaration, in input order: for each profile of ``keys``, declarations seen
+    on earlier days (``<name>_seen``) and their smoothed hit rate (``<name>_rate``) of
+    the boolean outcome ``label``.
 
     The rate is shrunk towards ``prior`` with ``weight`` pseudo-declarations
     (Micci-Barreca 2001, "A preprocessing scheme for high-cardinality categorical
@@ -52,32 +59,29 @@ def profile_features(declarations: pa.Table, prior: float, weight: float) -> pa.
     """
     connection = duckdb.connect()
     try:
-        connection.register("d", declarations.select(_needed_columns()))
-        return connection.sql(_query(prior, weight)).to_arrow_table()
+        needed = sorted({"ts", label, *(c for p in keys for c in p.columns)})
+        connection.register("d", declarations.select(needed))
+        return connection.sql(_query(prior, weight, keys, label)).to_arrow_table()
     finally:
         connection.close()
 
 
-def feature_names() -> list[str]:
-    return [f"{p.name}_{kind}" for p in PROFILES for kind in ("seen", "rate")]
+def feature_names(keys: tuple[Profile, ...] = PROFILES) -> list[str]:
+    return [f"{p.name}_{kind}" for p in keys for kind in ("seen", "rate")]
 
 
-def _needed_columns() -> list[str]:
-    return sorted({"ts", "fraud", *(c for p in PROFILES for c in p.columns)})
-
-
-def _query(prior: float, weight: float) -> str:
+def _query(prior: float, weight: float, keys: tuple[Profile, ...], label: str) -> str:
     ctes = ["rows AS (SELECT *, CAST(ts AS DATE) AS day, row_number() OVER () AS rid FROM d)"]
     joins, selects = [], []
-    for profile in PROFILES:
+    for profile in keys:
         key = _key(profile, "")
         name = f"p_{profile.name}"
         ctes.append(
             f"{name} AS (SELECT k, day, "
             f"coalesce(sum(count(*)) OVER w, 0) AS seen, "
-            f"coalesce(sum(count(fraud)) OVER w, 0) AS labelled, "
-            f"coalesce(sum(count(*) FILTER (WHERE fraud)) OVER w, 0) AS hits "
-            f"FROM (SELECT {key} AS k, day, fraud FROM rows) GROUP BY k, day "
+            f"coalesce(sum(count({label})) OVER w, 0) AS labelled, "
+            f"coalesce(sum(count(*) FILTER (WHERE {label})) OVER w, 0) AS hits "
+            f"FROM (SELECT {key} AS k, day, {label} FROM rows) GROUP BY k, day "
             f"WINDOW w AS (PARTITION BY k ORDER BY day "
             f"ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))"
         )

@@ -42,3 +42,23 @@ def normalize(text: str) -> str:
 
 def looks_like(text: str) -> bool:
     return bool(_SHAPE.match(compact(text))) and iso6346.is_valid(compact(text))
+
+
+# The character whose ISO 6346 value is its index: 0-9, then A = 10, B = 12 ... Z = 38;
+# '.' holds the skipped multiples of 11.
+_VALUES = "0123456789A.BCDEFGHIJK.LMNOPQRSTU.VWXYZ"
+
+
+def looks_like_sql(column: str) -> str:
+    """:func:`looks_like` as a SQL boolean that DuckDB and Spark both run, on an
+    upper-case column without separators: the shape, then the check digit (each of the
+    first ten values weighted by 2^position, modulo 11 then 10), inside CASE since SQL's
+    AND does not keep the cast from a text of the wrong shape."""
+    weighted = " + ".join(
+        f"(instr('{_VALUES}', substr({column}, {i + 1}, 1)) - 1) * {2**i}" for i in range(10)
+    )
+    return (
+        f"(CASE WHEN regexp_matches(coalesce({column}, ''), '^[A-Z]{{3}}[UJZR][0-9]{{7}}$') "
+        f"THEN CAST(substr({column}, 11, 1) AS INTEGER) = (({weighted}) % 11) % 10 "
+        "ELSE FALSE END)"
+    )
