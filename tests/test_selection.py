@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from filet.cli import app
-from filet.demo.cargo import generate
+from filet.demo.cargo import CargoWorld, generate
 from filet.store import Workspace
 from filet.store.tables import audit_entries
 from filet.targeting.budget import Pick, commitment
@@ -33,7 +33,7 @@ def test_assignment_is_balanced_and_decided_by_the_seed_only() -> None:
     assert assign(picks, ["martin", "dupont", "leroy"], "graine-2") != dealt
 
 
-def _world(home: Path) -> set[str]:
+def _world(home: Path) -> CargoWorld:
     """Two hundred days of a port; the last three await a decision."""
     world = generate(4, days=200)
     for row in world.rows:
@@ -42,7 +42,7 @@ def _world(home: Path) -> set[str]:
     path = world.write(home.parent / "ens.csv")
     result = runner.invoke(app, ["ingest", str(path), "--format", "ens", "--home", str(home)])
     assert result.exit_code == 0, result.output
-    return {r["consignment_id"] for r in world.rows if world.day_of(r) >= 197} & world.smuggled
+    return world
 
 
 def _select(home: Path, seed: str, out: Path) -> list[dict[str, str]]:
@@ -59,7 +59,9 @@ def _select(home: Path, seed: str, out: Path) -> list[dict[str, str]]:
 
 def test_commit_then_select_draws_recorded_recomputable_inspections(tmp_path: Path) -> None:
     home = tmp_path / "ws"
-    smuggled_today = _world(home)
+    world = _world(home)
+    today = {r["consignment_id"] for r in world.rows if world.day_of(r) >= 197}
+    smuggled_today = today & world.smuggled
     refused = runner.invoke(
         app,
         ["targeting", "select", "--seed", "not-committed", "--out", str(tmp_path / "x.csv"),
@@ -78,6 +80,15 @@ def test_commit_then_select_draws_recorded_recomputable_inspections(tmp_path: Pa
     caught = {p["consignment_id"] for p in picks} & smuggled_today
     assert len(caught) * 2 > len(smuggled_today)  # 16 of 125 inspected catch most of them
     assert all(p["reasons"] for p in picks if p["why"] == "score")
+    # Each pick shows its shipper's record before the day: consignments, inspected, seized.
+    pick = picks[0]
+    earlier = [r for r in world.rows if world.day_of(r) < 197 and r["shipper"] == pick["shipper"]]
+    inspected = [r for r in earlier if r["inspection"] in ("clean", "seizure")]
+    seized = [r for r in earlier if r["inspection"] == "seizure"]
+    assert pick["shipper_record"].startswith(
+        f"{len(earlier)} envois / consignments, {len(inspected)} contrôlés / inspected, "
+        f"{len(seized)} saisies / seizures"
+    )
     # The same seed on the same data gives the same draw, officers included.
     assert _select(home, seed.group(1), tmp_path / "again.csv") == picks
 

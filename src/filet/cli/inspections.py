@@ -11,6 +11,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
+import pyarrow.compute as pc
 import sqlalchemy as sa
 import typer
 
@@ -30,10 +31,23 @@ from filet.store.tables import audit_entries
 from filet.targeting.budget import DEFAULT_RANDOM_SHARE, commitment
 from filet.targeting.cargo_model import CARGO_CONFIG, flagged
 from filet.targeting.cargo_rules import CargoRuleThresholds
-from filet.targeting.selection import Assigned, draw, fit, pending, periods_drift, score
+from filet.targeting.selection import (
+    TRUSTED_PARTIES,
+    Assigned,
+    Trust,
+    draw,
+    fit,
+    pending,
+    periods_drift,
+    score,
+    trust_profiles,
+)
 
 COMMIT_ACTION = "targeting.commit"
-HEADER = ["consignment_id", "container", "lane", "why", "officer", "priority", "points", "reasons"]
+HEADER = [
+    "consignment_id", "container", "lane", "why", "officer", "priority", "points", "reasons",
+    *(f"{party}{suffix}" for party in TRUSTED_PARTIES for suffix in ("", "_record")),
+]  # fmt: skip
 
 
 def commit(
@@ -104,7 +118,9 @@ def select(
             )
         except ValueError as error:
             fail(str(error))
-        body = _write(out, drawn)
+        waiting = pending(rows)
+        trust = trust_profiles(rows, pc.min(waiting["ts"]).as_py()) if waiting.num_rows else {}
+        body = _write(out, drawn, trust)
         with ws.db.begin() as conn:
             track_event(
                 conn,
@@ -134,7 +150,7 @@ def _committed_at(conn: sa.Connection, digest: str) -> str | None:
     return None
 
 
-def _write(out: Path, drawn: list[Assigned]) -> bytes:
+def _write(out: Path, drawn: list[Assigned], trust: dict[str, dict[str, Trust]]) -> bytes:
     with out.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
@@ -143,9 +159,15 @@ def _write(out: Path, drawn: list[Assigned]) -> bytes:
                 f"{r.label_fr} / {r.label_en} = {r.value} (+{r.contribution:.2f})"
                 for r in item.scored.reasons
             )
+            records = []
+            for party in TRUSTED_PARTIES:
+                name = item.scored.parties.get(party) or ""
+                known = trust.get(party, {}).get(name)
+                records += [name, known.said() if known else "inconnu / never seen"]
             writer.writerow(
                 [item.pick.declaration_id, item.scored.container, item.pick.lane, item.pick.why,
-                 item.officer, f"{item.scored.priority:.4f}", f"{item.scored.points:g}", reasons]
+                 item.officer, f"{item.scored.priority:.4f}", f"{item.scored.points:g}", reasons,
+                 *records]
             )  # fmt: skip
     return out.read_bytes()
 

@@ -38,6 +38,7 @@ class Scored:
     priority: float
     points: float
     reasons: list[Reason]
+    parties: dict[str, str]  # party column -> name, for the trust profiles
 
 
 @dataclass(frozen=True)
@@ -68,14 +69,16 @@ def fit(rows: pa.Table, config: ModelConfig, rules: CargoRuleThresholds) -> Carg
 def score(model: CargoModel, rows: pa.Table, top: int = 3) -> list[Scored]:
     priority = model.priority(rows)
     reasons = model.reasons(rows, top)
+    parties = rows.select(list(TRUSTED_PARTIES)).to_pylist()
     return [
-        Scored(cid, container or "", float(p), float(points), why)
-        for cid, container, p, points, why in zip(
+        Scored(cid, container or "", float(p), float(points), why, named)
+        for cid, container, p, points, why, named in zip(
             rows["consignment_id"].to_pylist(),
             rows["container"].to_pylist(),
             priority,
             rows["points"].to_pylist(),
             reasons,
+            parties,
             strict=True,
         )
     ]
@@ -144,3 +147,52 @@ def _outcomes(rows: pa.Table) -> np.ndarray:
     return np.array(
         [np.nan if v is None else float(v) for v in rows[LABEL].to_pylist()], np.float64
     )
+
+
+@dataclass(frozen=True)
+class Trust:
+    """A party's record before the draw: how many consignments, how many inspected,
+    how many seized, since when (DATE Table 5; WTO TFA Art. 7.4, trader compliance)."""
+
+    consignments: int
+    inspected: int
+    seized: int
+    since: datetime
+
+    def said(self) -> str:
+        return (
+            f"{self.consignments} envois / consignments, {self.inspected} contrôlés / "
+            f"inspected, {self.seized} saisies / seizures, depuis / since {self.since:%Y-%m-%d}"
+        )
+
+
+TRUSTED_PARTIES = ("shipper", "consignee", "booking_party")
+
+
+def trust_profiles(rows: pa.Table, before: datetime) -> dict[str, dict[str, Trust]]:
+    """For each party column of ``TRUSTED_PARTIES``, each party's record on the
+    consignments dated before ``before``."""
+    earlier = rows.filter(pc.less(rows["ts"], pa.scalar(before)))
+    inspected = pc.is_valid(earlier[LABEL])
+    seized = pc.fill_null(earlier[LABEL], False)
+    found: dict[str, dict[str, Trust]] = {}
+    for column in TRUSTED_PARTIES:
+        table = pa.table(
+            {
+                "party": earlier[column],
+                "ts": earlier["ts"],
+                "inspected": inspected,
+                "seized": seized,
+            }
+        )
+        grouped = table.group_by("party").aggregate(
+            [("ts", "count"), ("inspected", "sum"), ("seized", "sum"), ("ts", "min")]
+        )
+        found[column] = {
+            row["party"]: Trust(
+                row["ts_count"], row["inspected_sum"], row["seized_sum"], row["ts_min"]
+            )
+            for row in grouped.to_pylist()
+            if row["party"]
+        }
+    return found
