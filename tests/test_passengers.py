@@ -262,6 +262,25 @@ def test_scan_flags_the_couriers_of_a_pnr_file(tmp_path: Path) -> None:
     assert all(a["detector_id"] == COURIERS for a in alerts)  # no watchlist in this scan
 
 
+def test_one_scan_screens_a_pnr_file_against_a_watchlist(tmp_path: Path) -> None:
+    """One format per file: the watchlist and the flight's PNR in one shot."""
+    world = generate(seed=7)
+    pnr, listed, out = tmp_path / "pnr.csv", tmp_path / "liste.csv", tmp_path / "a.jsonl"
+    write_pnr(world, pnr)
+    write_watchlist(world, listed)
+    both = [str(listed), str(pnr), "--format", "watchlist", "--format", "pnr"]
+    result = runner.invoke(app, ["scan", *both, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    alerts = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    hits = {a["subjects"][0]["value"] for a in alerts if a["detector_id"] == WATCHLIST}
+    assert hits == set(world.watchlisted)
+    assert world.couriers <= {
+        a["subjects"][0]["value"] for a in alerts if a["detector_id"] == COURIERS
+    }
+    wrong = runner.invoke(app, ["scan", *both, "--format", "pnr", "--out", str(out)])
+    assert wrong.exit_code == 1 and "3 formats" in wrong.output
+
+
 def test_ingest_and_detect_screen_the_watchlist(tmp_path: Path) -> None:
     """The watchlist lives in the workspace; each PNR file is screened against it."""
     world = generate(seed=7)

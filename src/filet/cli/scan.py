@@ -24,8 +24,13 @@ def scan(
     paths: Annotated[
         list[Path], typer.Argument(help="Files to scan.", exists=True, dir_okay=False)
     ],
-    format: Annotated[
-        str, typer.Option("--format", help="Input format (see `filet ingest --help`).")
+    formats: Annotated[
+        list[str],
+        typer.Option(
+            "--format",
+            help="Input format (see `filet ingest --help`): once for every file, or once per "
+            "file in order (a watchlist and a PNR file: --format watchlist --format pnr).",
+        ),
     ],
     out: Annotated[Path, typer.Option("--out", help="Alerts as JSON Lines, one alert a line.")],
     mapping: Annotated[
@@ -63,7 +68,7 @@ def scan(
         ws = Workspace.open(home, f"sqlite:///{home / 'filet.db'}")
         try:
             digests = []
-            for path in paths:
+            for path, format in zip(paths, _per_file(formats, len(paths)), strict=True):
                 report = ingest_file(ws, path, format, mapping=mapping)
                 digests.append(report.sha256)
                 console.print(f"{path}: {report.summary()}", highlight=False)
@@ -91,6 +96,14 @@ def scan(
         with workspace(audit_home) as kept, kept.db.begin() as conn:
             track_event(conn, disclosed)
     console.print(f"{len(found)} alertes écrites dans / alerts written to {out}")
+
+
+def _per_file(formats: list[str], files: int) -> list[str]:
+    if len(formats) == 1:
+        return formats * files
+    if len(formats) != files:
+        fail(f"--format: {len(formats)} formats pour / for {files} fichiers / files (1 or {files})")
+    return formats
 
 
 def register(app: typer.Typer) -> None:
