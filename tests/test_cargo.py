@@ -208,3 +208,13 @@ def test_generated_containers_carry_their_check_digit() -> None:
     rng = random.Random(1)
     assert all(looks_like(container_number(rng)) for _ in range(50))
     assert not any(looks_like(container_number(rng, valid=False)) for _ in range(50))
+
+
+def test_cargo_command_prints_the_three_rankings_as_json() -> None:
+    result = CliRunner().invoke(
+        app, ["targeting", "cargo", "--seeds", "1", "--days", "90", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    rankings = orjson.loads(result.stdout)["rankings"]
+    assert set(rankings) == {"rules_and_model", "rules", "random"}
+    assert [at["share"] for at in rankings["rules"]] == [0.01, 0.02, 0.05, 0.10]

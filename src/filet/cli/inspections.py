@@ -108,18 +108,14 @@ def select(
         readable = readable_workspace(ws, who, account)
         try:
             rows = flagged(readable.events, rules)
+            waiting = pending(rows)
+            if waiting.num_rows == 0:
+                raise ValueError("aucun envoi en attente / no consignment awaits a decision")
             model = fit(rows, CARGO_CONFIG, rules)
-            drawn = draw(
-                score(model, pending(rows)),
-                budgets,
-                lanes,
-                seed,
-                random_share,
-            )
+            drawn = draw(score(model, waiting), budgets, lanes, seed, random_share)
         except ValueError as error:
             fail(str(error))
-        waiting = pending(rows)
-        trust = trust_profiles(rows, pc.min(waiting["ts"]).as_py()) if waiting.num_rows else {}
+        trust = trust_profiles(rows, pc.min(waiting["ts"]).as_py())
         body = _write(out, drawn, trust)
         with ws.db.begin() as conn:
             track_event(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import tempfile
 from dataclasses import asdict, replace
 from pathlib import Path
-from statistics import mean
 from typing import Annotated
 
 import typer
@@ -17,7 +16,7 @@ from filet.cli import inspections
 from filet.cli.common import JsonOption, console, fail, print_json
 from filet.ingest import ingest_file
 from filet.store import Workspace
-from filet.targeting.evaluate import SHARES, load
+from filet.targeting.evaluate import SHARES, load, mean_of
 from filet.targeting.evaluate import evaluate as run_evaluation
 from filet.targeting.model import ModelConfig
 
@@ -95,7 +94,8 @@ def cargo(
     from filet.targeting.cargo_model import CARGO_CONFIG, compare, flagged
 
     results = []
-    for seed in track(range(seeds), description="Mondes / worlds", console=console):
+    worlds = track(range(seeds), description="Mondes / worlds", console=console, disable=as_json)
+    for seed in worlds:
         world = generate(seed, days=days)
         with tempfile.TemporaryDirectory(prefix="filet-cargo-") as scratch:
             home = Path(scratch)
@@ -106,16 +106,10 @@ def cargo(
             finally:
                 ws.close()
         results.append(compare(rows, world.smuggled, 1, replace(CARGO_CONFIG, seed=seed)))
-    rankings = {
-        name: [
-            (share, mean(getattr(r, name)[i].precision for r in results),
-             mean(getattr(r, name)[i].recall for r in results))
-            for i, share in enumerate(SHARES)
-        ]
-        for name in RANKINGS
-    }  # fmt: skip
+    rankings = {name: mean_of([getattr(r, name) for r in results]) for name in RANKINGS}
     if as_json:
-        print_json({"seeds": seeds, "days": days, "rankings": rankings})
+        chosen = {name: [asdict(at) for at in row] for name, row in rankings.items()}
+        print_json({"seeds": seeds, "days": days, "rankings": chosen})
         return
     table = Table(title=f"Port généré / seeded port, {days} jours / days, {seeds} graines / seeds")
     table.add_column("Classement / ranking")
@@ -123,7 +117,9 @@ def cargo(
         table.add_column(f"P@{share:.0%}", justify="right")
         table.add_column(f"R@{share:.0%}", justify="right")
     for name, row in rankings.items():
-        table.add_row(RANKINGS[name], *(f"{v:.3f}" for _, p, r in row for v in (p, r)))
+        table.add_row(
+            RANKINGS[name], *(f"{v:.3f}" for at in row for v in (at.precision, at.recall))
+        )
     console.print(table)
 
 

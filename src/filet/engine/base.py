@@ -41,19 +41,24 @@ class Engine(ABC):
         """Run ``sql`` (already in this engine's dialect) as a view or temporary table."""
 
     @abstractmethod
-    def _fetch(self, table: str) -> list[dict[str, Any]]:
-        """All rows of ``table`` as dictionaries of Python values."""
+    def _fetch(self, table: str) -> pa.Table:
+        """All rows of ``table`` as Arrow, as the engine hands them over."""
 
     @abstractmethod
     def close(self) -> None: ...
 
     def run(self, steps: list[Step]) -> list[dict[str, Any]]:
         """Run the steps in order and return the rows of the last one."""
+        return self.run_table(steps).to_pylist()
+
+    def run_table(self, steps: list[Step]) -> pa.Table:
+        """:meth:`run`, the rows kept as Arrow: for a caller that goes on in Arrow, so
+        that a large result is not turned into Python dictionaries and back."""
         if not steps:
             raise ValueError("a pipeline needs at least one step")
         for step in steps:
             self._materialize(self.dialect.translate(step.sql), step.output_table)
-        return self._fetch(steps[-1].output_table)
+        return utc_timestamps(self._fetch(steps[-1].output_table))
 
     def __enter__(self) -> Engine:
         return self
@@ -62,15 +67,15 @@ class Engine(ABC):
         self.close()
 
 
-def rows_from_arrow(table: pa.Table) -> list[dict[str, Any]]:
-    """Rows as dictionaries, every timestamp made timezone-aware UTC.
+def utc_timestamps(table: pa.Table) -> pa.Table:
+    """``table`` with every timestamp timezone-aware UTC.
 
     Both engines hand results over as Arrow, so that DuckDB and Spark give the same
-    Python values; a timestamp without a zone is taken to be UTC, as stored.
+    values; a timestamp without a zone is taken to be UTC, as stored.
     """
     columns = []
     for column in table.columns:
         if pa.types.is_timestamp(column.type):
             column = column.cast(pa.timestamp(column.type.unit, tz="UTC"))
         columns.append(column)
-    return pa.Table.from_arrays(columns, names=table.column_names).to_pylist()
+    return pa.Table.from_arrays(columns, names=table.column_names)

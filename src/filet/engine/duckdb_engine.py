@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import duckdb
+import pyarrow as pa
 
-from filet.engine.base import Engine, rows_from_arrow
+from filet.engine.base import Engine
 from filet.engine.dialects import DUCKDB
 
 
@@ -44,10 +44,8 @@ class DuckDBEngine(Engine):
         # instead of storing every intermediate row (all position pairs, say).
         self._conn.execute(f"CREATE OR REPLACE TEMP VIEW {_identifier(output_table)} AS {sql}")
 
-    def _fetch(self, table: str) -> list[dict[str, Any]]:
-        return rows_from_arrow(
-            self._conn.sql(f"SELECT * FROM {_identifier(table)}").to_arrow_table()
-        )
+    def _fetch(self, table: str) -> pa.Table:
+        return self._conn.sql(f"SELECT * FROM {_identifier(table)}").to_arrow_table()
 
     def close(self) -> None:
         self._conn.close()

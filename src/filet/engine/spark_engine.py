@@ -9,13 +9,13 @@ path (a shared file system).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
+import pyarrow as pa
 from pyspark.sql import SparkSession
 from splink.backends.spark import similarity_jar_location
 
 from filet import settings
-from filet.engine.base import Engine, rows_from_arrow
+from filet.engine.base import Engine
 from filet.engine.dialects import SPARK
 
 # Keeps the JVM's start-up chatter (hostname, native Hadoop library) off the terminal.
@@ -82,8 +82,8 @@ class SparkEngine(Engine):
         self._spark.sql(sql).createOrReplaceTempView(output_table)
         self._views.add(output_table)
 
-    def _fetch(self, table: str) -> list[dict[str, Any]]:
-        return rows_from_arrow(self._spark.table(table).toArrow())
+    def _fetch(self, table: str) -> pa.Table:
+        return self._spark.table(table).toArrow()
 
     def close(self) -> None:
         for view in self._views:

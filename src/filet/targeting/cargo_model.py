@@ -25,9 +25,9 @@ import pyarrow.compute as pc
 from filet.engine import open_engine
 from filet.store.events import EventStore
 from filet.targeting.cargo_rules import RULES, CargoRuleThresholds, flag_steps
-from filet.targeting.evaluate import SHARES, AtShare, at_shares, split
+from filet.targeting.evaluate import AtShare, at_shares, mean_of, split
 from filet.targeting.features import Vocabulary, numbers
-from filet.targeting.model import ModelConfig, Reason
+from filet.targeting.model import ModelConfig, Reason, strongest, without_outcomes
 from filet.targeting.profiles import Profile, feature_names, profile_features
 
 LABEL = "seized"
@@ -78,8 +78,8 @@ def flagged(events: EventStore, thresholds: CargoRuleThresholds | None = None) -
         raise ValueError("aucune déclaration / no entry summary declaration ingested")
     with open_engine("duckdb") as engine:
         events.register(engine)
-        rows = engine.run(flag_steps(thresholds or CargoRuleThresholds(), engine.dialect))
-    table = pa.Table.from_pylist(rows).sort_by(
+        rows = engine.run_table(flag_steps(thresholds or CargoRuleThresholds(), engine.dialect))
+    table = rows.sort_by(
         [("ts", "ascending"), ("consignment_id", "ascending"), ("source_line", "ascending")]
     )
     outcome = pc.if_else(
@@ -88,12 +88,6 @@ def flagged(events: EventStore, thresholds: CargoRuleThresholds | None = None) -
         pc.if_else(pc.equal(table["inspection"], "clean"), False, pa.scalar(None, pa.bool_())),
     )
     return table.append_column(LABEL, outcome)
-
-
-def without_outcomes(rows: pa.Table) -> pa.Table:
-    """The consignments as they are before inspection."""
-    index = rows.schema.get_field_index(LABEL)
-    return rows.set_column(index, LABEL, pa.nulls(rows.num_rows, pa.bool_()))
 
 
 @dataclass(frozen=True)
@@ -107,7 +101,8 @@ class CargoModel:
 
     def matrix(self, rows: pa.Table) -> np.ndarray:
         weight = self.config.profile_weight
-        return _matrix(without_outcomes(rows), self.history, self.vocabulary, self.prior, weight)
+        unlabelled = without_outcomes(rows, LABEL)
+        return _matrix(unlabelled, self.history, self.vocabulary, self.prior, weight)
 
     def score(self, rows: pa.Table) -> np.ndarray:
         return np.asarray(self.booster.predict(self.matrix(rows)), np.float64)
@@ -115,25 +110,24 @@ class CargoModel:
     def priority(self, rows: pa.Table) -> np.ndarray:
         """Rules and model together: consignments with ``certain_points`` or more come
         first, the learned score orders them and all the others."""
-        certain = numbers(rows["points"]) >= self.rules.certain_points
-        return self.score(rows) + certain.astype(np.float64)
+        return self._ahead(rows, self.score(rows))
 
-    def reasons(self, rows: pa.Table, top: int = 3) -> list[list[Reason]]:
-        """The ``top`` features pushing each consignment's score up the most."""
+    def explain(self, rows: pa.Table, top: int = 3) -> tuple[np.ndarray, list[list[Reason]]]:
+        """Each consignment's :meth:`priority` and the ``top`` features pushing its score
+        up the most, from one feature matrix (its profiles are the costly part)."""
         built = self.matrix(rows)
+        scores = np.asarray(self.booster.predict(built), np.float64)
         contributions = np.asarray(self.booster.predict(built, pred_contrib=True))[:, :-1]
         names = _names()
-        found = []
-        for index, row in enumerate(contributions):
-            order = np.argsort(-row, kind="stable")[:top]
-            found.append(
-                [
-                    _reason(rows, built, names, index, int(i), float(row[i]))
-                    for i in order
-                    if row[i] > 0
-                ]
-            )
-        return found
+        reasons = [
+            [_reason(rows, built, names, index, column, value) for column, value in pushes]
+            for index, pushes in enumerate(strongest(contributions, top))
+        ]
+        return self._ahead(rows, scores), reasons
+
+    def _ahead(self, rows: pa.Table, scores: np.ndarray) -> np.ndarray:
+        certain = numbers(rows["points"]) >= self.rules.certain_points
+        return scores + certain.astype(np.float64)
 
 
 def train(
@@ -150,7 +144,7 @@ def train(
     vocabulary = Vocabulary.learn(train_rows, CATEGORICAL)
     weight = config.profile_weight
     fit = _matrix(train_rows, train_rows.slice(0, 0), vocabulary, prior, weight)
-    stop = _matrix(without_outcomes(valid_rows), train_rows, vocabulary, prior, weight)
+    stop = _matrix(without_outcomes(valid_rows, LABEL), train_rows, vocabulary, prior, weight)
     checked = pc.is_valid(valid_rows[LABEL])
     data = lgb.Dataset(
         fit[_mask(inspected)],
@@ -249,7 +243,7 @@ def compare(rows: pa.Table, smuggled: set[str], seeds: int, config: ModelConfig)
         runs.append(at_shares(truth, model.priority(test_rows)))
         lotteries.append(at_shares(truth, np.random.default_rng(seed).random(len(truth))))
     return Comparison(
-        _mean(lotteries), at_shares(truth, points), _mean(runs), len(truth), int(truth.sum())
+        mean_of(lotteries), at_shares(truth, points), mean_of(runs), len(truth), int(truth.sum())
     )
 
 
@@ -257,14 +251,3 @@ def _cuts(rows: pa.Table) -> tuple[datetime, datetime]:
     first, last = (moment.as_py() for moment in pc.min_max(rows["ts"]).values())
     span = last - first
     return first + span * 0.60, first + span * 0.75
-
-
-def _mean(runs: list[list[AtShare]]) -> list[AtShare]:
-    return [
-        AtShare(
-            share,
-            float(np.mean([run[i].precision for run in runs])),
-            float(np.mean([run[i].recall for run in runs])),
-        )
-        for i, share in enumerate(SHARES)
-    ]

@@ -73,6 +73,11 @@ def evaluate(rows: pa.Table, seeds: int, config: ModelConfig) -> list[AtShare]:
     for seed in range(seeds):
         model = train(train_rows, valid_rows, replace(config, seed=seed))
         runs.append(at_shares(outcomes, model.score(test_rows)))
+    return mean_of(runs)
+
+
+def mean_of(runs: list[list[AtShare]]) -> list[AtShare]:
+    """Precision and recall at each share, averaged over runs (seeds or worlds)."""
     return [
         AtShare(
             share,

@@ -88,13 +88,19 @@ class RiskModel:
         """The ``top`` features pushing each declaration's score up the most."""
         built = self.features(rows)
         contributions = np.asarray(self.booster.predict(built.matrix, pred_contrib=True))
-        found = []
-        for index, row in enumerate(contributions[:, :-1]):
-            order = np.argsort(-row, kind="stable")[:top]
-            found.append(
-                [_reason(rows, built, index, int(i), float(row[i])) for i in order if row[i] > 0]
-            )
-        return found
+        return [
+            [_reason(rows, built, index, column, value) for column, value in pushes]
+            for index, pushes in enumerate(strongest(contributions[:, :-1], top))
+        ]
+
+
+def strongest(contributions: np.ndarray, top: int) -> list[list[tuple[int, float]]]:
+    """Per row, the ``top`` columns pushing the score up the most, with their push."""
+    found = []
+    for row in contributions:
+        order = np.argsort(-row, kind="stable")[:top]
+        found.append([(int(i), float(row[i])) for i in order if row[i] > 0])
+    return found
 
 
 def train(train_rows: pa.Table, valid_rows: pa.Table, config: ModelConfig) -> RiskModel:
@@ -124,10 +130,10 @@ def train(train_rows: pa.Table, valid_rows: pa.Table, config: ModelConfig) -> Ri
     return RiskModel(booster, vocabulary, history, prior, config)
 
 
-def without_outcomes(rows: pa.Table) -> pa.Table:
+def without_outcomes(rows: pa.Table, label: str = "fraud") -> pa.Table:
     """The rows as they are before inspection: scoring must never see an outcome."""
-    index = rows.schema.get_field_index("fraud")
-    return rows.set_column(index, "fraud", pa.nulls(rows.num_rows, pa.bool_()))
+    index = rows.schema.get_field_index(label)
+    return rows.set_column(index, label, pa.nulls(rows.num_rows, pa.bool_()))
 
 
 def _labels(rows: pa.Table) -> np.ndarray:

@@ -67,8 +67,7 @@ def fit(rows: pa.Table, config: ModelConfig, rules: CargoRuleThresholds) -> Carg
 
 
 def score(model: CargoModel, rows: pa.Table, top: int = 3) -> list[Scored]:
-    priority = model.priority(rows)
-    reasons = model.reasons(rows, top)
+    priority, reasons = model.explain(rows, top)
     parties = rows.select(list(TRUSTED_PARTIES)).to_pylist()
     return [
         Scored(cid, container or "", float(p), float(points), why, named)
