@@ -133,7 +133,8 @@ def test_drift_command_sees_the_traffic_move(tmp_path: Path) -> None:
             row.update(port_loading="COTRB", container_type="45R1", ports_transshipment="PAMIT")
     moved = tmp_path / "moved"
     path = world.write(tmp_path / "moved.csv")
-    runner.invoke(app, ["ingest", str(path), "--format", "ens", "--home", str(moved)])
+    ingested = runner.invoke(app, ["ingest", str(path), "--format", "ens", "--home", str(moved)])
+    assert ingested.exit_code == 0, ingested.output
     found = {}
     for name, home in (("steady", steady), ("moved", moved)):
         result = runner.invoke(app, ["targeting", "drift", "--home", str(home), "--json"])
@@ -143,3 +144,20 @@ def test_drift_command_sees_the_traffic_move(tmp_path: Path) -> None:
     assert found["moved"]["psi_level"] == "shifted"
     assert found["moved"]["psi_points"] > PSI_SHIFTED
     assert found["steady"]["psi_points"] < PSI_WATCH and found["steady"]["psi_score"] < PSI_WATCH
+
+
+def test_select_says_when_nothing_awaits_a_decision(tmp_path: Path) -> None:
+    home = tmp_path / "ws"
+    path = generate(4, days=60, per_day=10).write(tmp_path / "ens.csv")
+    ingested = runner.invoke(app, ["ingest", str(path), "--format", "ens", "--home", str(home)])
+    assert ingested.exit_code == 0, ingested.output
+    committed = runner.invoke(app, ["targeting", "commit", "--home", str(home)])
+    seed = re.search(r"keep it secret: ([0-9a-f]{32})", committed.output)
+    assert seed is not None
+    result = runner.invoke(
+        app,
+        ["targeting", "select", "--seed", seed.group(1), "--out", str(tmp_path / "p.csv"),
+         "--home", str(home), "--budget", "physical=2", "--officer", "physical=dupont"],
+    )  # fmt: skip
+    assert result.exit_code == 1 and "no consignment awaits a decision" in result.output
+    assert not (tmp_path / "p.csv").exists()
