@@ -33,24 +33,23 @@ RESULTS = ROOT / "benchmarks" / "results"
 
 
 def discover(names: list[str] | None = None) -> dict[str, ModuleType]:
-    """The benchmark modules, by short name (``search`` for ``bench_search.py``)."""
+    """The benchmark modules, by short name (``search`` for ``bench_search.py``; an
+    underscore reads as a hyphen: ``finance-model`` for ``bench_finance_model.py``)."""
     found = {
-        path.stem.removeprefix("bench_"): path.stem
-        for path in sorted((ROOT / "benchmarks").glob("bench_*.py"))
+        _short(path.stem): path.stem for path in sorted((ROOT / "benchmarks").glob("bench_*.py"))
     }
-    wanted = names or list(found)
-    unknown = [name for name in wanted if name.removeprefix("bench_") not in found]
+    wanted = [_short(name) for name in names or list(found)]
+    unknown = [name for name in wanted if name not in found]
     if unknown:
         raise SystemExit(
             f"benchmark inconnu / unknown benchmark: {', '.join(unknown)}; "
             f"known: {', '.join(found)}"
         )
-    return {
-        name.removeprefix("bench_"): importlib.import_module(
-            f"benchmarks.{found[name.removeprefix('bench_')]}"
-        )
-        for name in wanted
-    }
+    return {name: importlib.import_module(f"benchmarks.{found[name]}") for name in wanted}
+
+
+def _short(name: str) -> str:
+    return name.removeprefix("bench_").replace("_", "-")
 
 
 def table(name: str, comparisons: list[Comparison]) -> Table:

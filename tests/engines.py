@@ -56,7 +56,8 @@ def detect_on_both(
     found = {}
     for engine in (DuckDBEngine(), SparkEngine(session=spark)):
         with engine:
-            store.register(engine)
+            present = store.register(engine)
+            store.register_empty(engine, set(detector.optional_inputs) - set(present))
             alerts = sorted(detector.run(engine, thresholds), key=lambda alert: alert.id)
         found[engine.dialect.name] = alerts
     duckdb_alerts = [alert.to_dict() for alert in found["duckdb"]]

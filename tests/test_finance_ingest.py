@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from filet.demo.finance import HEADER
+from filet.finance.ownership import held_accounts
 from filet.ingest import ingest_file
 from filet.store import Workspace
 from filet.store.entities import iter_entities
@@ -76,6 +77,26 @@ def test_the_same_account_in_two_files_is_one_entity(
     with sqlite_workspace.db.connect() as conn:
         ids = [entity.id for entity in iter_entities(conn, "BankAccount")]
     assert len(ids) == 3  # 010/8000EBD30 (both files), 0012/8000EBD30, 03208/8000F4580
+
+
+def test_the_accounts_file_gives_each_account_its_holder(
+    sqlite_workspace: Workspace, tmp_path: Path
+) -> None:
+    ingest_file(sqlite_workspace, _write(tmp_path / "HI_Trans.csv", ROWS[:3]), "amlworld")
+    accounts = tmp_path / "HI_accounts.csv"
+    accounts.write_text(
+        "Bank Name,Bank ID,Account Number,Entity ID,Entity Name\n"
+        "First Bank #10,010,8000EBD30,800062F40,Corporation #33520\n"
+        "Bank #12,0012,8000EBD30,800062F40,Corporation #33520\n",
+        encoding="utf-8",
+    )
+    ingest_file(sqlite_workspace, accounts, "amlworld-accounts")
+    with sqlite_workspace.db.connect() as conn:
+        (holder,) = iter_entities(conn, "LegalEntity")
+        assert holder.first("name") == "Corporation #33520"
+        assert held_accounts(conn, holder.id) == ["8000EBD30"]
+        # The accounts are those the transfers name: no new BankAccount was made.
+        assert len(list(iter_entities(conn, "BankAccount"))) == 4
 
 
 @pytest.mark.shared_data

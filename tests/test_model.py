@@ -8,13 +8,16 @@ from filet.model.provenance import parse_grading
 
 
 def test_filet_schemata_extend_followthemoney() -> None:
-    assert set(FILET_SCHEMATA) == {"Container", "PortCall", "Phone", "Shipment"}
+    assert set(FILET_SCHEMATA) == {"CaseText", "Container", "PortCall", "Phone", "Shipment"}
     shipment = model.get("Shipment")
     assert shipment is not None
     assert shipment.get("container").range.name == "Container"
     # The reverse side is generated on the FtM schema, so a Vessel lists its port calls.
     assert model.get("Vessel").get("portCalls") is not None
     assert model.get("Phone").get("number").type.name == "phone"
+    # Any identifier's entity lists the texts that mention it.
+    assert model.get("CaseText").get("mentions").range.name == "Thing"
+    assert model.get("BankAccount").get("mentionedIn") is not None
 
 
 def test_relations_named_by_the_issue_exist() -> None:

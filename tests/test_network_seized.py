@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
+import pytest
 import yaml
 from typer.testing import CliRunner
 
@@ -22,7 +23,7 @@ from filet.ingest import ingest_file
 from filet.ingest.formats import builtin_mapping
 from filet.ingest.quarantine import list_quarantined
 from filet.ingest.readers import parse_raw
-from filet.network.cells import call_positions
+from filet.network.cells import call_positions, position_steps
 from filet.network.pv import pv_records
 from filet.store import Workspace
 from filet.store.entities import iter_entities, values_with_provenance
@@ -115,6 +116,24 @@ def test_call_positions_join_calls_to_cell_sites(
         datetime(2024, 3, 1, 9, tzinfo=UTC),
         2,
     )
+
+
+def test_call_positions_of_one_number(
+    sqlite_workspace: Workspace, tmp_path: Path, each_engine: Engine
+) -> None:
+    """The map's query: one number's call ends only; a number is only ever written
+    into the SQL when made of the characters numbers are written with."""
+    ingest_file(sqlite_workspace, _write(tmp_path / "fadettes.csv", CDR), "cdr")
+    ingest_file(sqlite_workspace, _write(tmp_path / "relais.csv", CELLS), "cells")
+    sqlite_workspace.events.register(each_engine)
+    mine = each_engine.run(position_steps("+33612345678"))
+    assert [(row["number"], row["cell_id"]) for row in mine] == [
+        ("+33612345678", "208-01-1"),
+        ("+33612345678", "208-01-2"),
+    ]
+    assert each_engine.run(position_steps("+33698765432")) == []  # its cell is not listed
+    with pytest.raises(ValueError, match="not a phone number"):
+        position_steps("06' OR '1'='1")
 
 
 CONTACTS = (

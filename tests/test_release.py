@@ -9,6 +9,7 @@ alerts come out of DuckDB and Spark; the ``terminal`` reader never keeps a PIN.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -40,6 +41,7 @@ from filet.ingest.quarantine import list_quarantined
 from filet.ingest.readers import parse_raw
 from filet.ingest.records import IngestError, RecordError
 from filet.ingest.replay import fix_quarantined, replay
+from filet.security.pin_key import PinKeyError, load_pin_key, pin_key
 from filet.store import Workspace
 from filet.store.events import EVENT_TABLES
 from filet.targeting.release_anomalies import ReleaseThresholds
@@ -53,6 +55,7 @@ BOX = "CSQU3054383"
 OTHER_BOX = "MSCU1234566"
 _MANIFEST_FIELDS = [f.name for f in EVENT_TABLES["manifests"]]
 Tables = dict[str, list[dict[str, Any]]]
+TEST_KEY = b"a service key of the tests, 32 b"
 runner = CliRunner()
 
 
@@ -122,6 +125,18 @@ def test_stolen_pin_breaks_three_rules_in_one_alert(tmp_path: Path) -> None:
         "max_dwell_minutes": 360, "min_prior_pickups": 3, "visit_lookback_days": 60,
     }  # fmt: skip
     assert alert.start == DISCHARGE - timedelta(hours=20)
+
+
+def test_a_pin_that_was_never_issued_is_named(tmp_path: Path) -> None:
+    """The gate let out a box on a PIN unlike the one issued; with no PIN issued at all
+    in the visit, the PIN log says nothing and neither does this rule."""
+    rows = _visit(BOX, pin_digest="pin-guessed")
+    [alert] = _run(tmp_path / "a", RELEASE, {"terminal_events": rows})
+    assert _rules(alert) == ["pin_not_issued"]
+    assert "not the one issued to Transitaire Normand on 2024-03-05 09:00 UTC" in alert.reason_en
+    assert [e.key["source_line"] for e in alert.evidence] == [5, 2, 3, 4]
+    no_pin_log = [row for row in rows if row["event"] != "pin_issued"]
+    assert _run(tmp_path / "b", RELEASE, {"terminal_events": no_pin_log}) == []
 
 
 def test_fast_pickup_bound_is_the_threshold(tmp_path: Path) -> None:
@@ -267,7 +282,7 @@ def _world_tables(seed: int) -> tuple[Tables, TerminalWorld]:
     world = generate(seed, weeks=3, visits_per_day=3)
     events = [
         {**{k: v or None for k, v in vars(e).items() if k != "pin"},
-         "pin_digest": pin_digest(e.pin) if e.pin else None,
+         "pin_digest": pin_digest(e.pin, TEST_KEY) if e.pin else None,
          "source_file": "terminal.csv", "source_line": n}
         for n, e in enumerate(world.events, start=2)
     ]  # fmt: skip
@@ -319,6 +334,26 @@ def test_scan_through_the_command_line(tmp_path: Path) -> None:
     assert "483920" not in target.read_text()
 
 
+def test_the_digest_is_keyed_by_the_workspace_or_the_service(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the key, a six-digit PIN is not found by trying them all; two workspaces
+    compare PINs only when they share the service's key."""
+    first, second = load_pin_key(tmp_path / "a"), load_pin_key(tmp_path / "b")
+    assert first != second and load_pin_key(tmp_path / "a") == first
+    assert (tmp_path / "a" / "secrets" / "pin.key").stat().st_mode & 0o077 == 0
+    assert pin_digest("483920", first) != pin_digest("483920", second)
+    unkeyed = {hashlib.sha256(f"{n:06d}".encode()).hexdigest()[:32] for n in range(10**6)}
+    assert pin_digest("483920", first).removeprefix("hmac-sha256:") not in unkeyed
+    shared = tmp_path / "service.key"
+    shared.write_text("0123456789abcdef0123456789abcdef\n")
+    monkeypatch.setenv("FILET_PIN_KEY_FILE", str(shared))
+    assert load_pin_key(tmp_path / "a") == load_pin_key(tmp_path / "b")
+    shared.write_text("short")
+    with pytest.raises(PinKeyError, match="16"):
+        load_pin_key(tmp_path / "a")
+
+
 def test_the_pin_is_kept_nowhere(tmp_path: Path) -> None:
     """Stored rows, the quarantine (parsed or not) and the raw text carry the digest."""
     path = tmp_path / "terminal.csv"
@@ -353,12 +388,13 @@ def test_a_mistyped_container_is_fixed_in_the_raw_line_and_replayed(tmp_path: Pa
         encoding="utf-8",
     )
     ws = Workspace.open(tmp_path / "ws")
+    key = load_pin_key(ws.home)
     try:
         ingest_file(ws, path, "terminal")
         with ws.db.connect() as conn:
             [held] = list_quarantined(conn)
         assert (held.field, held.record) == ("container", None)
-        assert pin_digest("483920") in held.raw and "483920," not in held.raw
+        assert pin_digest("483920", key) in held.raw and "483920," not in held.raw
         with pytest.raises(IngestError, match="chiffre de contrôle"):
             fix_quarantined(ws, held.id, {"raw": held.raw})
         fix_quarantined(ws, held.id, {"raw": held.raw.replace("CSQU3054384", BOX)})
@@ -368,8 +404,9 @@ def test_a_mistyped_container_is_fixed_in_the_raw_line_and_replayed(tmp_path: Pa
                 for row in pq.read_table(part).to_pylist()]  # fmt: skip
     finally:
         ws.close()
+    digest = pin_digest("483920", key)
     assert {(r["event"], r["container"], r["pin_digest"]) for r in rows} == {
-        ("pin_issued", BOX, pin_digest("483920")), ("gate_out", BOX, pin_digest("483920")),
+        ("pin_issued", BOX, digest), ("gate_out", BOX, digest),
     }  # fmt: skip
 
 
@@ -396,9 +433,10 @@ def test_safe_fields_round_trip_and_digest_once(
     """Whatever the values: the PIN becomes a digest of the same shape, digesting again
     changes nothing, and the rewritten line parses back to the same fields."""
     fields = {"container": container, "pin": pin, "event": event, "party": party}
-    safe = terminal_fields(fields)
-    assert safe["pin"].startswith("sha256:") and len(safe["pin"]) == 39
-    assert terminal_fields(safe) == safe
+    with pin_key(TEST_KEY):
+        safe = terminal_fields(fields)
+        assert safe["pin"].startswith("hmac-sha256:") and len(safe["pin"]) == 44
+        assert terminal_fields(safe) == safe
     line = csv_line(list(safe.values()), ",")
     try:
         reparsed = parse_raw("terminal", line, list(safe), ",")

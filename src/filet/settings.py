@@ -59,6 +59,27 @@ SETTINGS: tuple[Setting, ...] = (
         "committed batch, so smaller batches lose less work and cost more commits.",
     ),
     Setting(
+        "goaml_xsd",
+        "",
+        "XSD that goAML reports are validated against (format goaml), e.g. the FIU's own "
+        "goAMLSchema.xsd with its lookups. Empty means the subset schema shipped with Filet "
+        "(filet/ingest/schemas/goaml-5.0.2-subset.xsd).",
+    ),
+    Setting(
+        "lexicon",
+        "",
+        "YAML slang lexicon that flags seized messages and procès-verbaux (formats telegram, "
+        "whatsapp, extraction, pv): a version and terms, each with term, lang and category. "
+        "Empty means the lexicon shipped with Filet (filet/network/slang.yaml).",
+    ),
+    Setting(
+        "pin_key_file",
+        "",
+        "File holding the service's secret key (at least 16 bytes) for the keyed digests of "
+        "container release PINs (format terminal); share it between workspaces that must "
+        "compare PINs. Empty means each workspace's own key, HOME/secrets/pin.key.",
+    ),
+    Setting(
         "audit_actor",
         "",
         "Name recorded as the actor of audited actions when a command gets no --actor. "

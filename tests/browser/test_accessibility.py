@@ -19,6 +19,7 @@ import test_web_browser as web_browser
 from filet.store import Workspace
 from test_web_graph import seed_graph
 from test_web_map import VESSEL_A, seed_ais
+from test_web_phone_map import account_id, seed_calls
 from web_support import PASSWORD, World, api_client, chromium_page, seed_world, sign_in
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ def world(sqlite_workspace: Workspace, tmp_path: Path) -> Iterator[World]:
     seeded = seed_world(sqlite_workspace, tmp_path)
     seed_graph(seeded, tmp_path)
     seed_ais(seeded, tmp_path)
+    seed_calls(seeded, tmp_path)
     escalation = {"status": "escalated", "case": "case-a"}
     answer = api_client(seeded, seeded.token_a).post(
         f"/api/alerts/{seeded.alerts_a[0]}/triage", json=escalation
@@ -74,9 +76,11 @@ def data_pages(world: World) -> dict[str, tuple[str, str | None]]:
         "alerts": ("/alerts", None),
         "alert": (f"/alerts/{world.alerts_a[0]}", None),
         "entity": ("/entities/a-alice", None),
+        "entity-mentions": (f"/entities/{account_id(world)}", None),
         "search": ("/search?q=Alice", None),
         "graph": ("/graph?entity=a-alice&depth=1", '#graph[data-nodes="3"]'),
         "map": (f"/map?mmsi={VESSEL_A}", "#map path.track"),
+        "map-calls": ("/map?phone=0612345678", "#map circle.cell-marker"),
         "timeline": ("/timeline?entity=a-alice", None),
         "cases": ("/cases", None),
         "case": ("/cases/case-a", None),

@@ -1,6 +1,7 @@
 """The link chart and the map in a real browser (Chromium through Playwright): expand a
 node and see its neighbours appear, see a vessel's track drawn over the offline
-basemap. Screenshots go to test-artifacts/screenshots/."""
+basemap, then the cells a phone's calls went through. Screenshots go to
+test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from filet.store import Workspace
 from test_web_graph import seed_graph
 from test_web_map import POINTS_A, VESSEL_A, seed_ais
+from test_web_phone_map import seed_calls
 from web_support import PASSWORD, World, seed_world, served
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -44,6 +46,7 @@ def world(sqlite_workspace: Workspace, tmp_path: Path) -> Iterator[World]:
     seeded = seed_world(sqlite_workspace, tmp_path)
     seed_graph(seeded, tmp_path)
     seed_ais(seeded, tmp_path)
+    seed_calls(seeded, tmp_path)
     yield seeded
 
 
@@ -92,5 +95,18 @@ def test_expand_the_chart_and_see_a_track_on_the_map(world: World) -> None:
         marker.click()
         expect(page.locator("#map-popup")).to_contain_text("Silence AIS de 7 h")
         page.screenshot(path=str(SHOTS / "map-01-track.png"), full_page=True)
+
+        # A number typed nationally, chosen from the map's own form.
+        page.get_by_label("MMSI du navire").fill("")
+        page.get_by_label("Numéro de téléphone").fill("06 12 34 56 78")
+        page.get_by_role("button", name="Afficher").click()
+        cells = page.locator("#map circle.cell-marker")
+        expect(cells).to_have_count(2)
+        expect(page.locator("#map-status")).to_contain_text("2 appels placés sur un relais")
+        expect(page.locator("#map-cells li")).to_have_count(2)
+        page.locator('#map circle[data-cell="208-01-1"]').press("Enter")
+        expect(page.locator("#map-popup")).to_contain_text("208-01-1 · 2 appel(s)")
+        expect(page.locator("#map-popup")).to_contain_text("1 quai du Port Marseille")
+        page.screenshot(path=str(SHOTS / "map-02-calls.png"), full_page=True)
         browser.close()
     assert [text for text in console if "Content Security Policy" in text] == []

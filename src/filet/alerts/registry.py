@@ -34,6 +34,9 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "filet.finance.structuring",
     "filet.finance.pass_through",
     "filet.finance.scatter_gather",
+    "filet.finance.front_business",
+    "filet.finance.unexplained_wealth",
+    "filet.finance.jurisdiction_exposure",
     "filet.network.key_players",
     "filet.network.brokers",
     "filet.network.burners",
@@ -60,6 +63,8 @@ class Detector:
     thresholds: type[Thresholds]
     steps: Callable[[Any, Dialect], list[Step]]
     to_alerts: Callable[[list[dict[str, Any]], Any], list[Alert]]
+    # Tables read when they hold data, registered empty otherwise.
+    optional_inputs: tuple[str, ...] = ()
 
     def run(self, engine: Engine, thresholds: Thresholds | None = None) -> list[Alert]:
         """Run on ``engine``, whose event tables must already be registered."""

@@ -44,6 +44,7 @@ def run_detectors(
     overrides = overrides or {}
     present = set(ws.events.register(engine))
     detectors = _select(detector_ids, present)
+    ws.events.register_empty(engine, {t for d in detectors for t in d.optional_inputs} - present)
     _check_overrides(overrides, detectors)
     found: dict[str, list[Alert]] = {}
     for detector in detectors:

@@ -23,10 +23,16 @@ from filet.cli.common import (
     require,
     workspace,
 )
+from filet.cli.finance_model import learn, score_command
 from filet.engine import open_engine
 from filet.finance.bods import BodsError, read_file
 from filet.finance.bods_export import to_statements
 from filet.finance.common import money
+from filet.finance.jurisdiction_exposure import (
+    OwnershipExposure,
+    load_lists,
+    ownership_exposure,
+)
 from filet.finance.ownership import (
     DEFAULT_THRESHOLD_PERCENT,
     Graph,
@@ -37,6 +43,7 @@ from filet.finance.ownership import (
 )
 from filet.finance.sankey import render_html
 from filet.finance.tracing import METHODS, Bounds, account_keys, trace
+from filet.finance.wallets import address_numbers, held_wallets
 from filet.model.provenance import Provenance
 from filet.security.audit import Disclosure, track_event
 from filet.security.policy import Action, Resource
@@ -53,7 +60,10 @@ finance_app = typer.Typer(
 @finance_app.command("trace")
 def trace_command(
     account: Annotated[
-        str, typer.Argument(help="Compte (banque/numéro) ou entité / account key or entity id.")
+        str,
+        typer.Argument(
+            help="Compte (banque/numéro), adresse crypto ou entité / account, address or entity."
+        ),
     ],
     backward: Annotated[
         bool, typer.Option("--backward", help="Remonter aux sources / trace to the sources.")
@@ -83,6 +93,8 @@ def trace_command(
             access = admit(conn, reader, Action.READ, Resource.all_entities(), who.purpose)
             require(access)
             numbers = held_accounts(conn, account, visible=access.statements())
+            numbers += held_wallets(conn, account, visible=access.statements())
+        numbers = numbers or address_numbers(account)
         seeds = account_keys(engine, numbers) if numbers else [account]
         if not seeds:
             fail(f"aucun compte connu pour / no known account for {account!r}")
@@ -114,12 +126,20 @@ def owners_command(
             "--threshold", help="Seuil en % (R.561-1 CMF, art. 3(6) AMLD) / threshold in %."
         ),
     ] = DEFAULT_THRESHOLD_PERCENT,
+    jurisdictions: Annotated[
+        Path | None,
+        typer.Option(
+            "--jurisdictions",
+            help="Listes de juridictions (YAML) / jurisdiction lists (default: shipped, FATF).",
+        ),
+    ] = None,
     actor: ActorOption = None,
     purpose: PurposeOption = None,
     home: HomeOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Bénéficiaires effectifs / beneficial owners, through chains of holdings."""
+    """Bénéficiaires effectifs / beneficial owners, through chains of holdings, with the
+    listed jurisdictions found on them."""
     with workspace(home) as ws:
         who, reader = acting_account(ws, actor, purpose)
         with ws.db.begin() as conn:
@@ -127,10 +147,19 @@ def owners_command(
             graph = load_graph(conn, entity_id, visible=access.statements()) if access else Graph()
         require(access)
         report = beneficial_owners(graph, entity_id, threshold)
+    lists = load_lists(str(jurisdictions or ""))
+    exposure = ownership_exposure(report, graph, list(lists.values()))
     if as_json:
-        print_json(report_dict(report))
+        print_json(report_dict(report, exposure))
         return
-    table = Table(title=f"Détenteurs / owners of {entity_id} (seuil / threshold > {threshold} %)")
+    print_owners(report, exposure)
+
+
+def print_owners(report: Report, exposure: list[OwnershipExposure]) -> None:
+    """One entity's holders as a table, then what is not a share: control, declared
+    unknown owners, circular holdings, listed jurisdictions on the chains, no data."""
+    title = f"Détenteurs / owners of {report.subject} (seuil / threshold > {report.threshold} %)"
+    table = Table(title=title)
     for column in ("détenteur / owner", "schéma", "part / share %", "statut / status"):
         table.add_column(column)
     for holding in report.holdings:
@@ -140,18 +169,24 @@ def owners_command(
         )
         status = STATUS_LABELS[holding.status]
         table.add_row(holding.party.name, holding.party.schema, shown, status)
-    console.print(table)
+    if report.holdings:
+        console.print(table)
     for party, link in report.controllers:
         console.print(f"Contrôle sans parts / control without shares: {party.name} ({link.kind})")
     for entity, reason in report.declared_unknown:
         console.print(f"Bénéficiaire déclaré inconnu / declared unknown: {entity}: {reason}")
     for cycle in report.cycles:
         console.print(f"Détention circulaire / circular holding: {' → '.join(cycle)}")
+    for found in exposure:
+        console.print(
+            f"Juridiction listée / listed jurisdiction: {found.party_name} ({found.country}: "
+            f"{', '.join(found.lists)}) sur la chaîne / on the chain {' → '.join(found.chain)}"
+        )
     if report.missing:
         console.print("Aucune donnée de détention / no ownership data on file.")
 
 
-def report_dict(report: Report) -> dict[str, object]:
+def report_dict(report: Report, exposure: list[OwnershipExposure]) -> dict[str, object]:
     return {
         "subject": report.subject,
         "threshold_percent": report.threshold,
@@ -178,6 +213,16 @@ def report_dict(report: Report) -> dict[str, object]:
         "unreadable_percentages": [{"id": i, "text": t} for i, t in report.unreadable],
         "missing": report.missing,
         "truncated": report.truncated,
+        "listed_jurisdictions": [
+            {
+                "id": found.party_id,
+                "name": found.party_name,
+                "country": found.country,
+                "lists": list(found.lists),
+                "chain": list(found.chain),
+            }
+            for found in exposure
+        ],
     }
 
 
@@ -243,4 +288,6 @@ def export_bods(
 
 
 def register(app: typer.Typer) -> None:
+    finance_app.command("learn")(learn)
+    finance_app.command("score")(score_command)
     app.add_typer(finance_app, name="finance")

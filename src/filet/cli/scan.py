@@ -14,7 +14,21 @@ from filet import settings
 from filet.alerts.runner import run_detectors
 from filet.cli.audit import ActorOption, PurposeOption
 from filet.cli.common import acting_account, console, fail, workspace
+from filet.cli.finance import print_owners, report_dict
 from filet.engine import open_engine
+from filet.finance.jurisdiction_exposure import (
+    JurisdictionThresholds,
+    OwnershipExposure,
+    applied,
+    ownership_exposure,
+)
+from filet.finance.ownership import (
+    DEFAULT_THRESHOLD_PERCENT,
+    Report,
+    beneficial_owners,
+    load_graph,
+    owned_subjects,
+)
 from filet.ingest import ingest_file
 from filet.security.audit import Actor, Disclosure, track_event
 from filet.store import Workspace
@@ -32,7 +46,22 @@ def scan(
             "file in order (a watchlist and a PNR file: --format watchlist --format pnr).",
         ),
     ],
-    out: Annotated[Path, typer.Option("--out", help="Alerts as JSON Lines, one alert a line.")],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Alerts as JSON Lines, one alert a line (default: counted)."),
+    ] = None,
+    owners: Annotated[
+        Path | None,
+        typer.Option(
+            "--owners",
+            help="Beneficial owners of every entity held in the files (BODS, FtM), as JSON "
+            "Lines (default: printed as tables).",
+        ),
+    ] = None,
+    threshold: Annotated[
+        float,
+        typer.Option("--threshold", help="Beneficial ownership threshold in % (R.561-1 CMF)."),
+    ] = DEFAULT_THRESHOLD_PERCENT,
     mapping: Annotated[
         Path | None, typer.Option("--mapping", help="YAML mapping for tabular formats.")
     ] = None,
@@ -74,28 +103,54 @@ def scan(
                 console.print(f"{path}: {report.summary()}", highlight=False)
             with open_engine(engine, spark_master) as running:
                 found = run_detectors(ws, running, detector or None)
+            lists = applied(JurisdictionThresholds())
+            with ws.db.begin() as conn:
+                reports = []
+                for subject in owned_subjects(conn):
+                    graph = load_graph(conn, subject)
+                    held = beneficial_owners(graph, subject, threshold)
+                    reports.append((held, ownership_exposure(held, graph, lists)))
         except (KeyError, ValueError) as error:
             fail(str(error))
         finally:
             ws.close()
-    digest = hashlib.sha256()
-    with out.open("wb") as handle:
-        for alert in found:
-            line = orjson.dumps(alert.to_dict()) + b"\n"
-            handle.write(line)
-            digest.update(line)
+    _report_owners(reports, owners)
+    lines = [orjson.dumps(alert.to_dict()) + b"\n" for alert in found]
+    digest = hashlib.sha256(b"".join(lines))
+    if out is not None:
+        out.write_bytes(b"".join(lines))
     if audit_home is not None:
         disclosed = Disclosure(
             actor=who,
             action="scan",
             objects=tuple(digests),
-            recipient=str(out),
+            recipient=str(out or "console"),
             records=len(found),
             sha256=digest.hexdigest(),
         )
         with workspace(audit_home) as kept, kept.db.begin() as conn:
             track_event(conn, disclosed)
-    console.print(f"{len(found)} alertes écrites dans / alerts written to {out}")
+    if out is None:
+        console.print(f"{len(found)} alertes / alerts (--out FILE pour les écrire / to write them)")
+    else:
+        console.print(f"{len(found)} alertes écrites dans / alerts written to {out}")
+
+
+def _report_owners(
+    reports: list[tuple[Report, list[OwnershipExposure]]], path: Path | None
+) -> None:
+    """Beneficial owners with their effective percentages, as tables or JSON Lines."""
+    if path is None:
+        for report, exposure in reports:
+            print_owners(report, exposure)
+        return
+    with path.open("wb") as handle:
+        for report, exposure in reports:
+            handle.write(orjson.dumps(report_dict(report, exposure)) + b"\n")
+    console.print(
+        f"{len(reports)} entités détenues / held entities: bénéficiaires écrits dans / "
+        f"owners written to {path}"
+    )
 
 
 def _per_file(formats: list[str], files: int) -> list[str]:

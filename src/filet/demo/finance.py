@@ -41,12 +41,15 @@ class Transfer:
     currency: str = "US Dollar"
     format: str = "Wire"
     laundering: bool = False
+    # What the payee gets when it is paid in another currency: (amount, currency).
+    received: tuple[float, str] | None = None
 
     def row(self) -> list[str]:
         amount = f"{self.amount:.2f}"
+        got, got_currency = self.received or (self.amount, self.currency)
         return [
-            self.ts.strftime("%Y/%m/%d %H:%M"), *self.payer, *self.payee, amount,
-            self.currency, amount, self.currency, self.format, "1" if self.laundering else "0",
+            self.ts.strftime("%Y/%m/%d %H:%M"), *self.payer, *self.payee, f"{got:.2f}",
+            got_currency, amount, self.currency, self.format, "1" if self.laundering else "0",
         ]  # fmt: skip
 
 

@@ -15,7 +15,9 @@ import sqlalchemy as sa
 from filet.alerts import Alert
 from filet.alerts.runner import run_detectors
 from filet.demo.cargo import CargoPart
+from filet.demo.crypto import CryptoPart
 from filet.demo.finance import FinancePart
+from filet.demo.front_business import FrontBusinessPart
 from filet.demo.integrity import IntegrityPart
 from filet.demo.intelligence import IntelligencePart
 from filet.demo.maritime import MaritimePart
@@ -23,6 +25,7 @@ from filet.demo.network import NetworkPart
 from filet.demo.parts import DemoPart, Expectation
 from filet.demo.passengers import PassengersPart
 from filet.demo.terminal import TerminalPart
+from filet.demo.wealth import WealthPart
 from filet.engine import open_engine
 from filet.ingest import IngestReport, ingest_file
 from filet.store import Workspace
@@ -31,6 +34,9 @@ from filet.store.tables import entities
 PARTS: tuple[Callable[[], DemoPart], ...] = (
     IntelligencePart,
     FinancePart,
+    FrontBusinessPart,
+    WealthPart,
+    CryptoPart,
     NetworkPart,
     MaritimePart,
     IntegrityPart,

@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from followthemoney import EntityProxy
 
 from filet.finance.ownership import DECLARED_UNKNOWN
+from filet.ingest.records import WHOLE_RECORD, IngestError, RecordError, SourceRecord
 from filet.model import model
 
 BODS_VERSION = "0.4"
@@ -34,6 +36,10 @@ ENTITY_SCHEMATA = {"registeredEntity": "Company", "stateBody": "PublicBody"}
 
 class BodsError(ValueError):
     """A statement that is not BODS v0.4, with where it is and which field is wrong."""
+
+    def __init__(self, message: str, field: str = WHOLE_RECORD) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def read_file(path: Path) -> list[tuple[EntityProxy, str]]:
@@ -51,37 +57,129 @@ def to_entities(
     statements: list[dict[str, Any]], origin: str = "bods"
 ) -> list[tuple[EntityProxy, str]]:
     """The latest statement of each record, as FtM entities; closed records are dropped."""
+    converted, problems = convert(statements, origin)
+    if problems:
+        raise problems[0][1]
+    return [(proxy, statement_id) for _, proxy, statement_id in converted]
+
+
+def convert(
+    statements: list[Any], origin: str = "bods"
+) -> tuple[list[tuple[int, EntityProxy, str]], list[tuple[int, BodsError]]]:
+    """Entities with the index of the statement they come from, and the statements that
+    are not BODS v0.4 with their problem: one bad statement does not stop the others."""
     latest: dict[str, tuple[int, dict[str, Any]]] = {}
+    problems: list[tuple[int, BodsError]] = []
     for index, statement in enumerate(statements):
-        _check(statement, f"{origin}: statement {index}")
+        try:
+            _check(statement, f"{origin}: statement {index}")
+        except BodsError as problem:
+            problems.append((index, problem))
+            continue
         latest[statement["recordId"]] = (index, statement)
     notes: dict[str, list[str]] = defaultdict(list)
-    out: list[tuple[EntityProxy, str]] = []
+    out: list[tuple[int, EntityProxy, str]] = []
     for index, statement in latest.values():
         if statement.get("recordStatus") == "closed":
             continue
         kind, details = statement["recordType"], statement["recordDetails"]
-        if kind == "relationship":
-            out.extend(_relationship(statement, details, notes, f"{origin}: statement {index}"))
-        else:
-            out.append((_party(kind, statement["recordId"], details), statement["statementId"]))
-    for proxy, _ in out:
+        if kind != "relationship":
+            party = _party(kind, statement["recordId"], details)
+            out.append((index, party, statement["statementId"]))
+            continue
+        try:
+            edges = _relationship(statement, details, notes, f"{origin}: statement {index}")
+        except BodsError as problem:
+            problems.append((index, problem))
+            continue
+        out.extend((index, edge, statement_id) for edge, statement_id in edges)
+    for _, proxy, _ in out:
         for note in notes.get(proxy.id or "", []):
             proxy.add("notes", note)
-    return out
+    return out, sorted(problems, key=lambda pair: pair[0])
 
 
-def _check(statement: dict[str, Any], where: str) -> None:
+def statement_records(text: str, path: Path) -> Iterator[SourceRecord]:
+    """``filet ingest --format bods``: each entity a record, at the line where its
+    statement starts; a statement that is not BODS v0.4 goes to the quarantine with the
+    field at fault, and the others still go in."""
+    located = list(_located_statements(text, path))
+    converted, problems = convert([statement for _, _, statement in located], path.name)
+    for index, proxy, _ in converted:
+        entity = proxy.to_dict()
+        yield SourceRecord(located[index][0], json.dumps(entity, ensure_ascii=False), entity)
+    for index, problem in problems:
+        line, raw, _ = located[index]
+        yield SourceRecord(line, raw, None, RecordError(problem.field, str(problem)))
+
+
+def statement_fields(raw: str) -> dict[str, Any]:
+    """A replayed record: an entity as written, or a corrected party statement."""
+    try:
+        fields = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise RecordError(WHOLE_RECORD, f"JSON invalide / invalid JSON: {error.msg}") from error
+    if isinstance(fields, dict) and "schema" in fields:
+        return fields
+    converted, problems = convert([fields], "replay")
+    if problems:
+        raise RecordError(problems[0][1].field, str(problems[0][1]))
+    if len(converted) != 1:
+        raise RecordError(
+            WHOLE_RECORD,
+            "une relation à plusieurs intérêts se réingère en fichier / a relationship with "
+            "several interests is re-ingested as a file",
+        )
+    return converted[0][1].to_dict()
+
+
+def _located_statements(text: str, path: Path) -> Iterator[tuple[int, str, Any]]:
+    """The array's statements, each with the line it starts on and its exact text."""
+    decoder = json.JSONDecoder()
+    position = _skip_space(text, 0)
+    if not text.startswith("[", position):
+        raise IngestError(
+            f"{path}: un fichier BODS est un tableau JSON / a BODS file is a "
+            "JSON array of statements"
+        )
+    position = _skip_space(text, position + 1)
+    while not text.startswith("]", position):
+        line = text.count("\n", 0, position) + 1
+        try:
+            statement, end = decoder.raw_decode(text, position)
+        except json.JSONDecodeError as error:
+            raise IngestError(
+                f"{path}: ligne / line {error.lineno}: JSON invalide / not JSON: {error.msg}"
+            ) from error
+        yield line, text[position:end], statement
+        position = _skip_space(text, end)
+        if text.startswith(",", position):
+            position = _skip_space(text, position + 1)
+        elif not text.startswith("]", position):
+            line = text.count("\n", 0, position) + 1
+            raise IngestError(f"{path}: ligne / line {line}: « , » ou « ] » attendu / expected")
+
+
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position] in " \t\r\n":
+        position += 1
+    return position
+
+
+def _check(statement: Any, where: str) -> None:
+    if not isinstance(statement, dict):
+        raise BodsError(f"{where}: a statement is a JSON object")
     for name in ("statementId", "recordId", "recordType", "recordDetails"):
         if name not in statement:
-            raise BodsError(f"{where}: field {name!r} is missing")
+            raise BodsError(f"{where}: field {name!r} is missing", name)
     version = statement.get("publicationDetails", {}).get("bodsVersion")
     if version != BODS_VERSION:
         raise BodsError(
-            f"{where}: field 'publicationDetails.bodsVersion' is {version!r}, not '0.4'"
+            f"{where}: field 'publicationDetails.bodsVersion' is {version!r}, not '0.4'",
+            "publicationDetails.bodsVersion",
         )
     if statement["recordType"] not in ("entity", "person", "relationship"):
-        raise BodsError(f"{where}: field 'recordType' is {statement['recordType']!r}")
+        raise BodsError(f"{where}: field 'recordType' is {statement['recordType']!r}", "recordType")
 
 
 def entity_id(record_id: str) -> str:
@@ -121,14 +219,19 @@ def _relationship(
 ) -> list[tuple[EntityProxy, str]]:
     subject, party = details.get("subject"), details.get("interestedParty")
     if not isinstance(subject, str):
-        raise BodsError(f"{where}: field 'recordDetails.subject' is not a record id")
+        raise BodsError(
+            f"{where}: field 'recordDetails.subject' is not a record id", "recordDetails.subject"
+        )
     if isinstance(party, dict):
         reason = party.get("reason", "")
         text = party.get("description", "")
         notes[entity_id(subject)].append(f"{DECLARED_UNKNOWN}{reason} — {text}".rstrip(" —"))
         return []
     if not isinstance(party, str):
-        raise BodsError(f"{where}: field 'recordDetails.interestedParty' is missing")
+        raise BodsError(
+            f"{where}: field 'recordDetails.interestedParty' is missing",
+            "recordDetails.interestedParty",
+        )
     edges = []
     seen: dict[str, int] = defaultdict(int)
     for interest in details.get("interests", []):

@@ -66,6 +66,8 @@ class Party:
     name: str
     schema: str
     notes: tuple[str, ...] = ()
+    # ISO codes, upper case: where it is registered, or its nationalities.
+    countries: tuple[str, ...] = ()
 
     @property
     def is_person(self) -> bool:
@@ -124,7 +126,16 @@ def load_graph(
         entity = load_entity(conn, party_id, visible=visible)
         if entity is not None:
             notes = tuple(entity.get("notes", quiet=True))
-            graph.parties[party_id] = Party(party_id, entity.caption, entity.schema.name, notes)
+            countries = tuple(
+                dict.fromkeys(
+                    code.upper()
+                    for prop in ("jurisdiction", "country", "nationality", "mainCountry")
+                    for code in entity.get(prop, quiet=True)
+                )
+            )
+            graph.parties[party_id] = Party(
+                party_id, entity.caption, entity.schema.name, notes, countries
+            )
     return graph
 
 
@@ -318,3 +329,16 @@ def held_accounts(
             if account is not None and account.schema.name == "BankAccount":
                 numbers |= {*account.get("accountNumber"), *account.get("iban")}
     return sorted(numbers)
+
+
+def owned_subjects(conn: sa.Connection) -> list[str]:
+    """Entities that something holds, controls or declares unknown owners of: those a
+    file of ownership statements is about (its ultimate holders are not asked for)."""
+    held = sa.select(statements.c.value).where(
+        statements.c.prop.in_(["asset", "controlled"]),
+        statements.c.schema.in_(["Ownership", "Control"]),
+    )
+    unknown = sa.select(statements.c.entity_id).where(
+        statements.c.prop == "notes", statements.c.value.startswith(DECLARED_UNKNOWN)
+    )
+    return sorted(set(conn.execute(held).scalars()) | set(conn.execute(unknown).scalars()))

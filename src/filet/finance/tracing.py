@@ -28,7 +28,7 @@ from datetime import datetime
 from typing import Any
 
 from filet.engine import Engine, Step
-from filet.finance.common import TABLE, account_key, transfers
+from filet.finance.common import TABLE, account_key, sql_texts, transfers
 
 METHODS = ("proportional", "fifo")
 Path = tuple[str, ...]
@@ -94,15 +94,11 @@ class Trace:
         }
 
 
-def _quoted(values: set[str] | list[str]) -> str:
-    return ", ".join("'" + value.replace("'", "''") + "'" for value in sorted(values))
-
-
 def account_keys(engine: Engine, numbers: list[str]) -> list[str]:
     """The transfer keys ("bank/number") of the accounts with these numbers, any bank."""
     if not numbers:
         return []
-    listed = _quoted(numbers)
+    listed = sql_texts(numbers)
     sql = f"""
         SELECT DISTINCT {account_key("from_bank", "from_account")} AS account FROM {TABLE}
         WHERE from_account IN ({listed})
@@ -123,7 +119,7 @@ def load_transfers(engine: Engine, seeds: list[str], depth: int, backward: bool)
     loaded: set[str] = set()
     frontier = set(seeds)
     for _ in range(depth):
-        listed = _quoted(frontier)
+        listed = sql_texts(frontier)
         hop = f"SELECT * FROM trace_transfers WHERE src IN ({listed}) OR dst IN ({listed})"
         rows = engine.run([transfers(engine.dialect, "trace_transfers"), Step(hop, "trace_hop")])
         for row in rows:

@@ -18,6 +18,9 @@ from filet.ingest.records import IngestError
 from filet.ingest.validate import FtmValidator, MappingValidator, Validator
 from filet.model.provenance import HandlingCode, Provenance, parse_grading
 
+# Formats whose records are FollowTheMoney entities already: no mapping.
+ENTITY_FORMATS = ("ftm", "bods")
+
 
 @dataclass(frozen=True)
 class Format:
@@ -28,20 +31,31 @@ class Format:
 
     @property
     def tabular(self) -> bool:
-        return self.name != "ftm"
+        return self.name not in ENTITY_FORMATS
 
 
 FORMATS: dict[str, Format] = {
     fmt.name: fmt
     for fmt in (
         Format("ftm", "jsonl", "entités FollowTheMoney en JSON Lines (Aleph, OpenSanctions)"),
+        Format("bods", "bods", "Bénéficiaires effectifs BODS v0.4 / ownership statements"),
         Format("csv", "csv", "CSV avec / with --mapping"),
         Format("jsonl", "jsonl", "JSON Lines d'enregistrements plats / flat records, --mapping"),
         Format("parquet", "parquet", "Parquet avec / with --mapping"),
         Format("marinecadastre", "csv", "AIS NOAA MarineCadastre (CSV)", "marinecadastre"),
         Format("gfw", "jsonl", "AIS Global Fishing Watch (gpsdio JSON Lines)", "gfw"),
         Format("amlworld", "csv", "Virements IBM AMLworld / transfers (*_Trans.csv)", "amlworld"),
+        Format(
+            "amlworld-accounts",
+            "csv",
+            "Comptes IBM AMLworld / accounts (*_accounts.csv)",
+            "amlworld_accounts",
+        ),
         Format("amlsim", "csv", "Virements AMLSim / transfers (transactions.csv)", "amlsim"),
+        Format("goaml", "goaml", "Déclarations goAML / goAML FIU reports (STR, XML)", "goaml"),
+        Format("businesses", "businesses", "Registre SIRENE / business register", "businesses"),
+        Format("wallets", "wallets", "Portefeuilles crypto attribués / crypto wallets", "wallets"),
+        Format("chain", "chain", "Transferts sur chaîne / on-chain transfers (CSV)", "chain"),
         Format("nmea", "nmea", "AIS NMEA 0183 brut / raw (!AIVDM, tag blocks)", "nmea"),
         Format("dma", "csv", "AIS Danish Maritime Authority (CSV)", "dma"),
         Format("sensor", "csv", "Pistes radar, avion, drone / sensor tracks (CSV)", "sensor"),
@@ -54,6 +68,11 @@ FORMATS: dict[str, Format] = {
         Format("pv", "pv", "Procès-verbaux en texte / reports as text (.txt)", "seized"),
         Format("lookups", "csv", "Journaux de consultation / file lookup logs", "lookups"),
         Format("assignments", "csv", "Affectations aux affaires / case assignments", "assignments"),
+        Format(
+            "assets", "assets", "Patrimoine / asset records (immobilier, véhicules...)", "assets"
+        ),
+        Format("seizures", "assets", "Avoirs saisis, AGRASC / seizure registry", "seizures"),
+        Format("income", "csv", "Revenus déclarés / declared income", "income"),
         Format("kcs", "csv", "Déclarations d'import KCS / KCS import declarations", "kcs"),
         Format("terminal", "terminal", "Événements de terminal / terminal events", "terminal"),
         Format("ens", "csv", "Déclarations sommaires ICS2, connaissements / ENS, B/L", "ens"),
@@ -151,7 +170,7 @@ def resolve(format: str, mapping: Path | str | None = None) -> Setup:
         )
     if not fmt.tabular:
         if mapping is not None:
-            raise IngestError("le format ftm ne prend pas de mapping / takes no --mapping")
+            raise IngestError(f"le format {fmt.name} ne prend pas de mapping / takes no --mapping")
         return Setup(fmt, None)
     if mapping is None:
         if fmt.builtin_mapping is None:

@@ -28,6 +28,7 @@ from filet.ingest.records import WHOLE_RECORD, IngestError, Mapped, RecordError,
 from filet.ingest.validate import Validator
 from filet.model.provenance import Provenance
 from filet.security.audit import Actor, Collection, track_event
+from filet.security.pin_key import load_pin_key, pin_key
 from filet.store import Workspace
 from filet.store.entities import put_entities
 from filet.store.events import EVENT_TABLES
@@ -96,7 +97,10 @@ def ingest_file(
     state = _resume_or_start(state, path, digest, setup, base)
     resumed_after = state.records_done
     _drop_uncommitted_parts(ws, digest, state.batches_done)
-    with open_records(setup.format.reader, path, total, setup.delimiter) as opened:
+    with (
+        pin_key(load_pin_key(ws.home)),
+        open_records(setup.format.reader, path, total, setup.delimiter) as opened,
+    ):
         _check_columns(setup, path, opened.columns)
         state.columns = opened.columns
         validator = setup.validator(Path(state.path).name)

@@ -1,8 +1,10 @@
 """The quarantine: every rejected record, its reason, and what analysts did with it.
 
-A record's id hashes the file digest and its line, so re-ingesting a file never adds a
-second copy, and a record replayed or dropped keeps that status. The raw text is never
-edited: corrections go to ``record`` (the fields), and ``note`` keeps their history.
+A record's id hashes the file digest, its line and its raw text (records of a document
+written on one line, a JSON array or an XML report, share that line), so re-ingesting
+a file never adds a second copy, and a record replayed or dropped keeps that status.
+The raw text is never edited: corrections go to ``record`` (the fields), and ``note``
+keeps their history.
 """
 
 from __future__ import annotations
@@ -64,8 +66,9 @@ class Quarantined:
         }
 
 
-def quarantine_id(file_sha256: str, line: int) -> str:
-    return hashlib.sha256(f"{file_sha256}:{line}".encode()).hexdigest()[:32]
+def quarantine_id(file_sha256: str, line: int, raw: str) -> str:
+    text = hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()
+    return hashlib.sha256(f"{file_sha256}:{line}:{text}".encode()).hexdigest()[:32]
 
 
 def add(
@@ -77,7 +80,7 @@ def add(
     now = datetime.now(UTC)
     rows = [
         {
-            "id": quarantine_id(state.sha256, record.line),
+            "id": quarantine_id(state.sha256, record.line, record.raw),
             "file_sha256": state.sha256,
             "file_path": state.path,
             "line": record.line,

@@ -16,12 +16,17 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from filet.finance.assets import ASSET_COLUMNS
+from filet.finance.bods import statement_fields, statement_records
+from filet.ingest.businesses import BUSINESS_COLUMNS
 from filet.ingest.convert import is_missing
+from filet.ingest.crypto_assets import CHAIN_COLUMNS, WALLET_COLUMNS
+from filet.ingest.goaml import FIX_BY_FIELDS, goaml_records
 from filet.ingest.nmea import nmea_records, parse_nmea
 from filet.ingest.records import WHOLE_RECORD, IngestError, RecordError, SourceRecord, check_text
 from filet.network import messaging
@@ -34,6 +39,7 @@ from filet.targeting.terminal_events import checked_fields, terminal_records
 
 READERS = (
     "csv",
+    "bods",
     "jsonl",
     "parquet",
     "nmea",
@@ -44,9 +50,38 @@ READERS = (
     "extraction",
     "pv",
     "screening",
+    "assets",
+    "businesses",
+    "wallets",
+    "chain",
     "terminal",
+    "goaml",
 )
 _GIVEN: ContextVar[dict[str, str]] = ContextVar("given_fields")
+# Readers of texts (messages, procès-verbaux) whose identifiers become entities.
+_MENTIONING = ("telegram", "whatsapp", "extraction", "pv")
+
+
+class ColumnAdder(Protocol):
+    """A CSV reader that adds derived columns (keys, normalized numbers) to each record."""
+
+    def announced(self, header: list[str] | None) -> list[str] | None: ...
+
+    def header(self, columns: list[str] | None) -> list[str] | None: ...
+
+    def fields(self, fields: dict[str, Any]) -> dict[str, Any]: ...
+
+    def records(self, records: Iterator[SourceRecord]) -> Iterator[SourceRecord]: ...
+
+
+_COLUMN_ADDERS: dict[str, ColumnAdder] = {
+    "contacts": CONTACT_NUMBERS,
+    "screening": SCREENING_COLUMNS,
+    "assets": ASSET_COLUMNS,
+    "businesses": BUSINESS_COLUMNS,
+    "wallets": WALLET_COLUMNS,
+    "chain": CHAIN_COLUMNS,
+}
 
 
 @dataclass
@@ -90,6 +125,10 @@ def open_records(reader: str, path: Path, total: int, delimiter: str = ",") -> I
         given = _GIVEN.get({})
         if given:
             opened.records = _with_given(opened.records, given)
+        if reader in _MENTIONING:
+            # After the given case and seizure, which each identifier's text then carries;
+            # named as the provenance names the file (the checkpoint keeps it resolved).
+            opened.records = messaging.with_mentions(opened.records, path.resolve().name)
         yield opened
 
 
@@ -116,27 +155,24 @@ def _open_records(reader: str, path: Path, total: int, delimiter: str) -> Iterat
         elif reader == "terminal":
             opened = _open_csv(lines, path, total, delimiter)
             yield Opened(opened.columns, terminal_records(opened.records, delimiter), total)
-        elif reader == "contacts":
+        elif reader in _COLUMN_ADDERS:
+            adder = _COLUMN_ADDERS[reader]
             opened = _open_csv(lines, path, total, delimiter)
-            columns = CONTACT_NUMBERS.announced(opened.columns)
-            yield Opened(columns, CONTACT_NUMBERS.records(opened.records), total)
-        elif reader == "screening":
-            opened = _open_csv(lines, path, total, delimiter)
-            columns = SCREENING_COLUMNS.announced(opened.columns)
-            yield Opened(columns, SCREENING_COLUMNS.records(opened.records), total)
+            yield Opened(adder.announced(opened.columns), adder.records(opened.records), total)
+        elif reader == "goaml":
+            yield Opened(None, goaml_records(handle.read(), path), total)
         elif reader == "nmea":
             yield Opened(None, nmea_records(lines), total)
         elif reader == "telegram":
-            records = messaging.telegram_records("".join(lines))
-            yield Opened(None, messaging.with_mentions(records), total)
+            yield Opened(None, messaging.telegram_records("".join(lines)), total)
         elif reader == "whatsapp":
-            records = messaging.whatsapp_records(lines, path.stem)
-            yield Opened(None, messaging.with_mentions(records), total)
+            yield Opened(None, messaging.whatsapp_records(lines, path.stem), total)
         elif reader == "extraction":
-            records = extraction_records(_jsonl_records(lines))
-            yield Opened(None, messaging.with_mentions(records), total)
+            yield Opened(None, extraction_records(_jsonl_records(lines)), total)
         elif reader == "pv":
-            yield Opened(None, messaging.with_mentions(pv_records(lines, path.stem)), total)
+            yield Opened(None, pv_records(lines, path.stem), total)
+        elif reader == "bods":
+            yield Opened(None, statement_records("".join(lines), path), total)
         else:
             yield Opened(None, _jsonl_records(lines), total)
 
@@ -150,16 +186,15 @@ def parse_raw(reader: str, raw: str, columns: list[str] | None, delimiter: str =
         return _row_fields(rows[0], columns or [])
     if reader == "nmea":
         return parse_nmea(raw)
+    if reader == "goaml":
+        raise RecordError(WHOLE_RECORD, FIX_BY_FIELDS)
     if reader == "cdr":
         return with_numbers(parse_raw("csv", raw, csv_columns(columns), delimiter))
     if reader == "terminal":
         return checked_fields(parse_raw("csv", raw, columns, delimiter))
-    if reader == "contacts":
-        fields = parse_raw("csv", raw, CONTACT_NUMBERS.header(columns), delimiter)
-        return CONTACT_NUMBERS.fields(fields)
-    if reader == "screening":
-        fields = parse_raw("csv", raw, SCREENING_COLUMNS.header(columns), delimiter)
-        return SCREENING_COLUMNS.fields(fields)
+    if reader in _COLUMN_ADDERS:
+        adder = _COLUMN_ADDERS[reader]
+        return adder.fields(parse_raw("csv", raw, adder.header(columns), delimiter))
     if reader == "telegram":
         return messaging.telegram_fields(_json_fields(raw), {})
     if reader == "whatsapp":
@@ -168,6 +203,8 @@ def parse_raw(reader: str, raw: str, columns: list[str] | None, delimiter: str =
         return extraction_fields(_json_fields(raw))
     if reader == "pv":
         return paragraph_fields(raw, None, None)
+    if reader == "bods":
+        return statement_fields(raw)
     return _json_fields(raw)
 
 

@@ -21,6 +21,7 @@ from filet.ingest.pipeline import validate_record, write_events
 from filet.ingest.quarantine import Quarantined, Status, fix, get, list_quarantined, mark
 from filet.ingest.readers import parse_raw
 from filet.ingest.records import IngestError, RecordError, SourceRecord
+from filet.security.pin_key import load_pin_key, pin_key
 from filet.store import Workspace
 from filet.store.entities import put_entities
 
@@ -48,9 +49,10 @@ def fix_quarantined(ws: Workspace, record_id: str, changes: dict[str, str]) -> Q
 
         def parse(text: str) -> dict[str, Any]:
             try:
-                fields: dict[str, Any] = parse_raw(
-                    setup.format.reader, text, state.columns, setup.delimiter
-                )
+                with pin_key(load_pin_key(ws.home)):
+                    fields: dict[str, Any] = parse_raw(
+                        setup.format.reader, text, state.columns, setup.delimiter
+                    )
             except RecordError as error:
                 raise IngestError(f"raw: {error}") from error
             return fields

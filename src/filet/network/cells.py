@@ -15,33 +15,39 @@ was within ``range_m`` of it, in the direction of ``azimuth``.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from filet.engine import Engine, Step
 
+# How an operator or a user writes a number: E.164, national, masked, a short code.
+NUMBER_CHARS = "0-9A-Za-z+*#()./ -"
+NUMBER_WRITTEN = re.compile(f"[{NUMBER_CHARS}]{{1,32}}")
 
-def position_steps() -> list[Step]:
+
+def position_steps(number: str | None = None) -> list[Step]:
     """One row per call and cell site found: the caller (``number``), whom it called,
     when, ``moment`` (``start`` or ``end`` of the call) and the site, with the call's and
-    the site's source lines, by number and time.
+    the site's source lines, by number and time; only ``number``'s calls when given.
 
     The cells of the generic call-record layout are taken as the caller's. A cell
     listed twice (two lists, or an update) takes its first row by file and line, so
     each call end has one position and both engines choose the same.
     """
+    only = "" if number is None else f"AND caller = {_text(number)}"
     sites = """
         SELECT cell_id, lat, lon, azimuth, range_m, operator, address,
             source_file AS site_file, source_line AS site_line,
             ROW_NUMBER() OVER (PARTITION BY cell_id ORDER BY source_file, source_line) AS n
         FROM cell_sites
     """
-    ends = """
+    ends = f"""
         SELECT caller AS number, callee AS contact, start_ts, 'start' AS moment, 0 AS end_order,
             cell_start AS cell_id, source_file, source_line
-        FROM calls WHERE cell_start IS NOT NULL
+        FROM calls WHERE cell_start IS NOT NULL {only}
         UNION ALL
         SELECT caller, callee, start_ts, 'end', 1, cell_end, source_file, source_line
-        FROM calls WHERE cell_end IS NOT NULL
+        FROM calls WHERE cell_end IS NOT NULL {only}
     """
     positions = """
         SELECT e.number, e.contact, e.start_ts, e.moment, e.cell_id, s.lat, s.lon, s.azimuth,
@@ -62,3 +68,12 @@ def call_positions(engine: Engine) -> list[dict[str, Any]]:
     """Where each number was when calling, on an engine with ``calls`` and
     ``cell_sites`` registered (``EventStore.register``)."""
     return engine.run(position_steps())
+
+
+def _text(value: str) -> str:
+    """A SQL string literal that means the same on DuckDB and Spark: only the characters
+    a number is written with (digits, letters, ``+*#()./-`` and spaces) are accepted, so
+    no quote or backslash needs escaping."""
+    if not NUMBER_WRITTEN.fullmatch(value):
+        raise ValueError(f"{value!r}: pas un numéro / not a phone number")
+    return f"'{value}'"

@@ -22,6 +22,11 @@ IMO and MMSI numbers are taken only after their prefix (``IMO 9319466``, ``MMSI
 Coordinates are decimal degrees with at least three decimals (about 100 m), latitude
 first, as ``43.2965, 5.3698``.
 
+A crypto address (Bitcoin, Ethereum, Tron) must be a whole word: the 40 hexadecimal
+digits that begin a 64-digit transaction hash are not an Ethereum address, nor is a
+Base58 run glued to other letters or digits (a token in a URL); an address between
+slashes or after ``=`` in a link is one.
+
 When two matches overlap, the more specific kind wins (an IBAN's digits are not also
 a phone number).
 """
@@ -52,7 +57,8 @@ _DEPARTMENT = r"(?:0[1-9]|[1-8]\d|9[0-5]|2A|2B|97[1-6])"
 _PATTERNS: dict[str, re.Pattern[str]] = {
     "iban": re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{1,4}){3,8}\b"),
     "crypto": re.compile(
-        r"\b(?:0x[0-9a-fA-F]{40}|[13][1-9A-HJ-NP-Za-km-z]{25,34}|(?i:bc1[02-9ac-hj-np-z]{8,87}))\b"
+        r"\b(?:0x[0-9a-fA-F]{40}|[13][1-9A-HJ-NP-Za-km-z]{25,34}|T[1-9A-HJ-NP-Za-km-z]{33}"
+        r"|(?i:bc1[02-9ac-hj-np-z]{8,87}))\b"
     ),
     "container": re.compile(r"\b[A-Z]{3}[UJZR] ?\d{6} ?-?\d\b"),
     "imo": re.compile(r"\bIMO[ :n°.]*(\d{7})\b", re.IGNORECASE),

@@ -17,17 +17,22 @@ phone's local time.
 
 Each message is one record; then, for each identifier found in its text that has an
 entity (phone, IBAN, crypto address, plate, container, IMO, MMSI), one more record at
-the same line, so the entity's provenance points at the message (``file:line``).
+the same line, so the entity's provenance points at the message (``file:line``). That
+record also describes the text (``text_*`` fields, the case and the seizure), from
+which the mapping makes a ``CaseText`` entity that ``mentions`` the identifier's.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+from filet.ingest.convert import is_missing, timestamp
+from filet.ingest.mapping import Column
 from filet.ingest.records import WHOLE_RECORD, RecordError, SourceRecord, check_text
 from filet.network.extract import extract
 from filet.network.lexicon import default_lexicon
@@ -38,6 +43,8 @@ ENTITY_KINDS = ("phone", "iban", "crypto", "plate", "container", "imo", "mmsi")
 _DECODER = json.JSONDecoder()
 _SPACE = re.compile(r"[ \t\n\r]*")
 _CHAT_LISTS = ("chats", "left_chats")
+# A text's time without an offset is French legal time, as seized.yaml reads ``ts``.
+_SENT = Column("ts", timezone="Europe/Paris")
 
 
 def message_fields(
@@ -60,17 +67,54 @@ def with_findings(fields: dict[str, Any]) -> dict[str, Any]:
     return {**fields, "identifiers": identifiers, "slang": ", ".join(slang) or None}
 
 
-def with_mentions(records: Iterator[SourceRecord]) -> Iterator[SourceRecord]:
+def with_mentions(records: Iterator[SourceRecord], source_file: str) -> Iterator[SourceRecord]:
     """Each record, then one record per identifier in its ``identifiers`` that becomes
-    an entity."""
+    an entity, carrying the text it was found in (``text_fields``)."""
     for record in records:
         yield record
         found = record.fields.get("identifiers") if record.fields else None
-        for item in found.split(", ") if found else []:
+        if not found:
+            continue
+        text = text_fields(record, source_file)
+        for item in found.split(", "):
             kind, _, value = item.partition(":")
             if kind in ENTITY_KINDS:
-                fields = {"identifier_kind": kind, kind: value}
+                fields = {"identifier_kind": kind, kind: value, **text}
                 yield SourceRecord(record.line, record.raw, fields)
+
+
+def text_fields(record: SourceRecord, source_file: str) -> dict[str, Any]:
+    """What the ``CaseText`` of a message or paragraph is made of: where it stands
+    (``file:line``), a digest of its raw text (two files of the same name, two seizures,
+    are two texts; the same file read again is the same one), its time in UTC, its chat,
+    sender or document, its case and seizure, and a title that says all this."""
+    fields = record.fields or {}
+    where = f"{source_file}:{record.line}"
+    sent = _utc(fields.get("ts"))
+    seizure = fields.get("seizure_ref")
+    shown = (seizure, fields.get("chat"), sent and sent[:16].replace("T", " ") + " UTC", where)
+    return {
+        "text_record": where,
+        "text_digest": hashlib.sha256(record.raw.encode("utf-8", "surrogateescape")).hexdigest(),
+        "text_title": " · ".join(str(part) for part in shown if not is_missing(part)),
+        "text_date": sent,
+        "text_chat": fields.get("chat"),
+        "text_sender": fields.get("sender"),
+        "text_document": fields.get("document"),
+        "case_ref": fields.get("case_ref"),
+        "seizure_ref": seizure,
+    }
+
+
+def _utc(sent: Any) -> str | None:
+    """The time as FtM writes a date, in UTC; None when there is none or it does not
+    parse (the message itself then goes to the quarantine with its reason)."""
+    if is_missing(sent):
+        return None
+    try:
+        return timestamp(sent, _SENT).strftime("%Y-%m-%dT%H:%M:%S")
+    except RecordError:
+        return None
 
 
 # Telegram

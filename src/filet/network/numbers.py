@@ -9,11 +9,13 @@ a short code or a masked number is kept as written but makes no entity.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
-from filet.ingest.records import SourceRecord
 from filet.model.identifiers import phone
+
+if TYPE_CHECKING:  # a runtime import would loop: filet.ingest reads contacts through us
+    from filet.ingest.records import SourceRecord
 
 
 def e164(value: Any) -> str | None:
@@ -59,4 +61,4 @@ class NumberColumns:
             if record.fields is None:
                 yield record
             else:
-                yield SourceRecord(record.line, record.raw, self.fields(record.fields))
+                yield replace(record, fields=self.fields(record.fields))

@@ -10,10 +10,10 @@ rate-limited by a token bucket so that the index cannot be enumerated.
 
 Canonical forms, the same the search index uses (``filet.search.fields.index_value``):
 phone numbers in E.164 (``+33612345678``), IBANs compact in capitals, IMO numbers as 7
-digits, MMSIs as 9 digits, ISO 6346 container numbers compact in capitals, Bitcoin
-addresses as written and Ethereum addresses in lower case. The hashed text is
-``KIND:CANONICAL`` (``phone:+33612345678``), so that one value under two kinds gives two
-hashes.
+digits, MMSIs as 9 digits, ISO 6346 container numbers compact in capitals, Base58
+crypto addresses (Bitcoin, Tron) as written, Bech32 and Ethereum ones in lower case.
+The hashed text is ``KIND:CANONICAL`` (``phone:+33612345678``), so that one value under
+two kinds gives two hashes.
 """
 
 from __future__ import annotations

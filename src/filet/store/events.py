@@ -94,6 +94,108 @@ EVENT_TABLES: dict[str, pa.Schema] = {
             *_PROVENANCE_FIELDS,
         ]
     ),
+    # Reports to a financial intelligence unit (goAML STR, SAR, CTR…), one row per report:
+    # who filed it (reporting entity id, branch, person), its code, dates and references,
+    # why (reason, indicator codes) and what was done (action). `report_id` is
+    # `rentity_id/entity_reference`, the reporting entity's own reference.
+    "fiu_reports": pa.schema(
+        [
+            pa.field("report_id", pa.string(), nullable=False),
+            pa.field("rentity_id", pa.string(), nullable=False),
+            pa.field("rentity_branch", pa.string()),
+            pa.field("entity_reference", pa.string(), nullable=False),
+            pa.field("fiu_ref_number", pa.string()),
+            pa.field("submission_code", pa.string()),
+            pa.field("report_code", pa.string(), nullable=False),
+            pa.field("submission_date", pa.timestamp("us", tz="UTC"), nullable=False),
+            pa.field("currency_code_local", pa.string()),
+            pa.field("reporting_person", pa.string()),
+            pa.field("reason", pa.string()),
+            pa.field("action", pa.string()),
+            pa.field("indicators", pa.string()),
+            pa.field("transactions", pa.int64()),
+            *_PROVENANCE_FIELDS,
+        ]
+    ),
+    # Which report each reported transfer comes from, with its goAML funds codes (CASH,
+    # CRPTC…): written from the same record as the `transactions` row, so both share
+    # `source_file` and `source_line`.
+    "fiu_report_transactions": pa.schema(
+        [
+            pa.field("report_id", pa.string(), nullable=False),
+            pa.field("transaction_id", pa.string(), nullable=False),
+            pa.field("from_funds_code", pa.string()),
+            pa.field("to_funds_code", pa.string()),
+            *_PROVENANCE_FIELDS,
+        ]
+    ),
+    # Businesses of a register (SIRENE layout), one row per business account, so that
+    # transfers to an account can be joined with the business's sector and size: NAF
+    # rév. 2 code (56.10C), INSEE headcount band (01), creation date at midnight UTC.
+    # `bank` is empty when the account is an IBAN (matched whatever the bank).
+    "businesses": pa.schema(
+        [
+            pa.field("account", pa.string(), nullable=False),
+            pa.field("bank", pa.string()),
+            pa.field("siren", pa.string(), nullable=False),
+            pa.field("name", pa.string()),
+            pa.field("naf", pa.string(), nullable=False),
+            pa.field("headcount_band", pa.string()),
+            pa.field("created", pa.timestamp("us", tz="UTC")),
+            *_PROVENANCE_FIELDS,
+        ]
+    ),
+    # What a person owns (filet.finance.assets): land registry, vehicle and boat
+    # registers, FICOBA accounts, company shares, wallets; what it cost and when.
+    "assets": pa.schema(
+        [
+            pa.field("asset_id", pa.string(), nullable=False),
+            pa.field("kind", pa.string(), nullable=False),
+            pa.field("description", pa.string()),
+            pa.field("owner_id", pa.string(), nullable=False),
+            pa.field("owner_name", pa.string()),
+            pa.field("value", pa.float64()),
+            pa.field("currency", pa.string()),
+            pa.field("valued_on", pa.timestamp("us", tz="UTC")),
+            pa.field("acquired_on", pa.timestamp("us", tz="UTC")),
+            pa.field("acquisition_price", pa.float64()),
+            pa.field("loan_amount", pa.float64()),
+            pa.field("bank", pa.string()),
+            pa.field("account", pa.string()),
+            *_PROVENANCE_FIELDS,
+        ]
+    ),
+    # Frozen, seized, confiscated and allocated assets (filet.finance.assets): one row
+    # per decision, so that an asset's history stays on file.
+    "seizures": pa.schema(
+        [
+            pa.field("asset_id", pa.string(), nullable=False),
+            pa.field("kind", pa.string(), nullable=False),
+            pa.field("description", pa.string()),
+            pa.field("owner_id", pa.string()),
+            pa.field("owner_name", pa.string()),
+            pa.field("case_reference", pa.string(), nullable=False),
+            pa.field("status", pa.string(), nullable=False),
+            pa.field("decided_on", pa.timestamp("us", tz="UTC"), nullable=False),
+            pa.field("authority", pa.string()),
+            pa.field("legal_basis", pa.string()),
+            pa.field("value", pa.float64()),
+            pa.field("currency", pa.string()),
+            *_PROVENANCE_FIELDS,
+        ]
+    ),
+    # Income a person declared (tax notices), a row per person and year.
+    "declared_income": pa.schema(
+        [
+            pa.field("owner_id", pa.string(), nullable=False),
+            pa.field("owner_name", pa.string()),
+            pa.field("year", pa.int64(), nullable=False),
+            pa.field("declared_income", pa.float64(), nullable=False),
+            pa.field("currency", pa.string()),
+            pa.field("income_source", pa.string()),
+            *_PROVENANCE_FIELDS,
+        ]
+    ),
     # Consultations of police and customs files (TAJ, FPR, SIV, FOVeS...) as
     # their access logs give them: who looked up what, when, under which case and
     # reason (filet.integrity). Inspectors alone see the alerts drawn from them.
@@ -390,3 +492,14 @@ class EventStore:
             files = None if self.files is None else self.parts(table)
             engine.register_parquet(table, self.folder(table), files)
         return present
+
+    def register_empty(self, engine: Engine, tables: Iterable[str]) -> None:
+        """Register ``tables`` with no rows, for detectors that read them when there are
+        any (a person's transfers beside their assets) and run without them."""
+        folder = self.root / "_empty"
+        for table in sorted(tables):
+            empty = folder / f"{table}.parquet"
+            if not empty.exists():
+                folder.mkdir(parents=True, exist_ok=True)
+                pq.write_table(EVENT_TABLES[table].empty_table(), empty)
+            engine.register_parquet(table, folder, [empty])

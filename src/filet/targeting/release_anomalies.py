@@ -6,7 +6,7 @@ soon as the box is on the quay, before customs targets it (Europol, *Criminal ne
 in EU ports: risks and challenges for law enforcement*, 2023). Each gate-out (pick-up)
 is set against what the terminal recorded for the same container since it last left
 (the *visit*, at most ``visit_lookback_days`` back): the latest release, the PIN issued
-with the digest presented, and the latest discharge. Four rules:
+with the digest presented, and the latest discharge. Five rules:
 
 - ``unexpected_haulier``: the haulier is not the one the release nominated; or, with no
   nomination, one never seen in the release party's ``min_prior_pickups`` or more
@@ -15,6 +15,9 @@ with the digest presented, and the latest discharge. Four rules:
   containers typically stay days;
 - ``pin_other_party``: the PIN was issued to one party and presented by another (neither
   the same party nor the haulier the release nominated, who may present it for them);
+- ``pin_not_issued``: a PIN was issued for the container in the visit, but the one
+  presented is none of them: a guessed, forged or recycled PIN (the terminal let it
+  through, so its gate log and its PIN log disagree);
 - ``no_release``: out of the gate with no release recorded in the visit.
 
 One alert per pick-up, naming every rule it breaks; its score grows with their number.
@@ -38,7 +41,7 @@ from filet.targeting.terminal_events_sql import (
 )
 
 DETECTOR_ID = "targeting.release_anomalies"
-VERSION = "1"
+VERSION = "2"
 _ANALYST = "Décision d'analyse Filet, 2026-12-07 / analyst decision"
 _EUROPOL = "Europol, Criminal networks in EU ports, 2023"
 _DWELL = (
@@ -50,6 +53,7 @@ RULES = {
     "unexpected_haulier": ("transporteur inattendu", "unexpected haulier"),
     "fast_pickup": ("enlèvement rapide", "fast pick-up"),
     "pin_other_party": ("PIN utilisé par un autre", "PIN used by another party"),
+    "pin_not_issued": ("PIN non émis", "PIN not issued"),
     "no_release": ("sortie sans mainlevée", "gate-out without release"),
 }
 
@@ -123,11 +127,13 @@ def steps(thresholds: ReleaseThresholds, dialect: Dialect) -> list[Step]:
             r.haulier_key AS r_haulier_key, r.ts AS r_ts, r.source_file AS r_file,
             r.source_line AS r_line, p.party AS p_party, p.party_key AS p_party_key,
             p.ts AS p_ts, p.source_file AS p_file, p.source_line AS p_line,
-            d.ts AS d_ts, d.t_us AS d_us, d.source_file AS d_file, d.source_line AS d_line
+            d.ts AS d_ts, d.t_us AS d_us, d.source_file AS d_file, d.source_line AS d_line,
+            q.party AS q_party, q.ts AS q_ts, q.source_file AS q_file, q.source_line AS q_line
         FROM release_pickups g
         LEFT JOIN release_release r ON r.g_file = g.source_file AND r.g_line = g.source_line
         LEFT JOIN release_pin p ON p.g_file = g.source_file AND p.g_line = g.source_line
         LEFT JOIN release_discharge d ON d.g_file = g.source_file AND d.g_line = g.source_line
+        LEFT JOIN release_any_pin q ON q.g_file = g.source_file AND q.g_line = g.source_line
     """
     history = """
         SELECT c.source_file, c.source_line, COUNT(h.source_line) AS prior_pickups,
@@ -142,6 +148,7 @@ def steps(thresholds: ReleaseThresholds, dialect: Dialect) -> list[Step]:
         Step(pickups, "release_pickups"),
         Step(latest_in_visit("release_issued"), "release_release"),
         Step(latest_in_visit("pin_issued", same_pin=True), "release_pin"),
+        Step(latest_in_visit("pin_issued"), "release_any_pin"),
         Step(latest_in_visit("discharge"), "release_discharge"),
         Step(context, "release_context"),
         Step(history, "release_history"),
@@ -169,6 +176,8 @@ def _flags(thresholds: ReleaseThresholds) -> str:
             CASE WHEN c.d_us IS NOT NULL AND {fast} THEN 1 ELSE 0 END AS fast_pickup,
             CASE WHEN c.party_key IS NOT NULL AND c.p_party_key IS NOT NULL AND {other}
                 THEN 1 ELSE 0 END AS pin_other_party,
+            CASE WHEN c.pin_digest IS NOT NULL AND c.q_ts IS NOT NULL AND c.p_ts IS NULL
+                THEN 1 ELSE 0 END AS pin_not_issued,
             CASE WHEN c.r_ts IS NULL THEN 1 ELSE 0 END AS no_release
         FROM release_context c
         JOIN release_history h ON h.source_file = c.source_file
@@ -192,6 +201,8 @@ def _alert(row: dict[str, Any], thresholds: ReleaseThresholds) -> Alert:
     named_en = ", ".join(f"{RULES[rule][1]} [{rule}]" for rule in broken)
     where = f"{row['container']}, {row['terminal'] or '?'}, {moment(row['ts'])}"
     related = [row[f"{kind}_ts"] for kind in ("r", "p", "d") if row[f"{kind}_ts"] is not None]
+    if row["pin_not_issued"]:
+        related.append(row["q_ts"])
     return Alert(
         detector_id=DETECTOR_ID,
         detector_version=VERSION,
@@ -201,7 +212,7 @@ def _alert(row: dict[str, Any], thresholds: ReleaseThresholds) -> Alert:
         score=round(len(broken) / (len(broken) + 1), 3),
         reason_fr=f"Sortie de {where} ({named_fr}) : " + " ; ".join(fr for fr, _ in reasons) + ".",
         reason_en=f"Pick-up of {where} ({named_en}): " + "; ".join(en for _, en in reasons) + ".",
-        evidence=evidence(row),
+        evidence=evidence(row, ("r", "p", "d", "q") if row["pin_not_issued"] else ("r", "p", "d")),
         thresholds=thresholds.used(),
         thresholds_hash=thresholds.digest(),
     )
@@ -240,6 +251,14 @@ def _pin(row: dict[str, Any], _: ReleaseThresholds) -> tuple[str, str]:
     )
 
 
+def _not_issued(row: dict[str, Any], _: ReleaseThresholds) -> tuple[str, str]:
+    issued = row["q_party"] or "?"
+    return (
+        f"le PIN présenté n'est pas celui émis pour {issued} le {moment(row['q_ts'])}",
+        f"the PIN presented is not the one issued to {issued} on {moment(row['q_ts'])}",
+    )
+
+
 def _no_release(row: dict[str, Any], thresholds: ReleaseThresholds) -> tuple[str, str]:
     days = thresholds.visit_lookback_days
     return (
@@ -252,6 +271,7 @@ _REASONS = {
     "unexpected_haulier": _haulier,
     "fast_pickup": _fast,
     "pin_other_party": _pin,
+    "pin_not_issued": _not_issued,
     "no_release": _no_release,
 }
 

@@ -12,8 +12,8 @@ each record is made safe and comparable before anything else sees it:
   table, not in the quarantine (the record's raw text is rewritten with the digest),
   not in an alert or an export. The digest does not depend on the container number,
   so that correcting a mistyped number in the quarantine keeps the PIN's digest right.
-  It hides the PIN from whoever reads the store, but a short numeric PIN can be found
-  again by trying them all, so the store stays a protected one;
+  It is keyed (HMAC-SHA-256 with the key of ``filet.security.pin_key``, held outside
+  the tables): without the key, trying every short PIN finds nothing;
 - the **container number** is compacted and checked (ISO 6346 check digit): a number
   that fails it is a typing error or an invented box, and the record goes to the
   quarantine, naming the column;
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import hmac
 import io
 import re
 from collections.abc import Iterator
@@ -32,27 +33,33 @@ from typing import Any
 
 from filet.ingest.records import RecordError, SourceRecord
 from filet.model.identifiers import container as iso6346
+from filet.security.pin_key import current_pin_key
 
 PIN_COLUMN = "pin"
 CONTAINER_COLUMN = "container"
 EVENT_COLUMN = "event"
-DIGEST_PREFIX = "sha256:"
-_DIGEST = re.compile(r"sha256:[0-9a-f]{32}")
-_SALT = "filet-pin-v1"
+DIGEST_PREFIX = "hmac-sha256:"
+# Digests already made (a quarantined record replayed from its rewritten text), and
+# those of stores written before the digest was keyed, are kept as they are.
+_DIGEST = re.compile(r"(hmac-)?sha256:[0-9a-f]{32}")
 # Raw text kept in the quarantine for a line that could not be split into columns: the
 # PIN's position in it is unknown, so the line itself is not kept (the file and line
 # number still lead to it).
 WITHHELD = "[ligne non conservée : elle peut contenir un PIN / line not kept: it may hold a PIN]"
 
 
-def pin_digest(pin: str) -> str:
-    """The digest stored in place of ``pin``; a digest given again is kept as it is, so
+def pin_digest(pin: str, key: bytes | None = None) -> str:
+    """The digest stored in place of ``pin``, keyed with ``key`` or the block's (see
+    ``filet.security.pin_key.pin_key``); a digest given again is kept as it is, so
     that a quarantined record replayed from its rewritten text digests nothing twice."""
     text = pin.strip()
     if _DIGEST.fullmatch(text):
         return text
-    salted = f"{_SALT}\x1f{text}".encode()
-    return DIGEST_PREFIX + hashlib.sha256(salted).hexdigest()[:32]
+    secret = key if key is not None else current_pin_key()
+    if secret is None:
+        raise RecordError(PIN_COLUMN, "aucune clé de PIN / no PIN key (filet.security.pin_key)")
+    keyed = hmac.new(secret, text.encode("utf-8", "surrogateescape"), hashlib.sha256)
+    return DIGEST_PREFIX + keyed.hexdigest()[:32]
 
 
 def event_name(text: str) -> str:

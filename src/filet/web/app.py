@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from filet.store import Workspace
-from filet.web import api, cases, graph, hit, login, maps, oidc, pages, timeline
+from filet.web import api, cases, graph, hit, login, maps, oidc, pages, phone_maps, timeline
 from filet.web.deps import LoginRequired, WebState
 from filet.web.protection import protect
 from filet.web.refusals import Refused
@@ -33,6 +33,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     cases.router,
     graph.router,
     maps.router,
+    phone_maps.router,
     timeline.router,
     oidc.router,
     hit.router,

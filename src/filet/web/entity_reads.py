@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from followthemoney import StatementEntity, registry
 
 from filet.alerts.alert import Alert
+from filet.network.mentions import Mention, mentions_of
 from filet.search import search_entities
 from filet.search.service import SearchHit
 from filet.security.audit import Consultation, track_event
@@ -43,6 +44,7 @@ class EntityView:
     entity: StatementEntity
     values: list[StoredValue]
     relations: list[Relation]
+    mentions: list[Mention]  # the messages and PV paragraphs that name it
     alerts: list[Alert]
     cases: list[tuple[str, str]]  # (name, title) of the reader's cases holding a value of it
 
@@ -58,6 +60,7 @@ def read_entity(conn: sa.Connection, account: Account, purpose: str, entity_id: 
             entity,
             values_with_provenance(conn, entity_id, visible=visible),
             _relations(conn, entity, visible),
+            mentions_of(conn, entity_id, visible),
             alerts_naming(conn, account, entity_id),
             _cases(conn, account, entity_id, access.now),
         )

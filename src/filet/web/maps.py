@@ -196,6 +196,9 @@ def api_vessel(
 
 
 @router.get("/map", response_class=HTMLResponse, include_in_schema=False)
-def map_page(request: Request, account: CurrentAccount, mmsi: str = "") -> HTMLResponse:
-    """The page only; its script reads the track from the API, which decides and audits."""
-    return render(request, "map.html", account, {"mmsi": mmsi})
+def map_page(
+    request: Request, account: CurrentAccount, mmsi: str = "", phone: str = ""
+) -> HTMLResponse:
+    """The page only; its script reads the track and the calls' cells from the API
+    (``filet.web.phone_maps``), which decides and audits."""
+    return render(request, "map.html", account, {"mmsi": mmsi, "phone": phone})

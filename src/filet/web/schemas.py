@@ -8,6 +8,7 @@ from typing import Any, Self
 from pydantic import BaseModel, Field, model_validator
 
 from filet.alerts.alert import Alert, TriageStatus
+from filet.network.mentions import Mention
 from filet.search.service import SearchHit
 from filet.security.audit.log import StoredEntry
 from filet.store.entities import StoredValue
@@ -143,12 +144,33 @@ class RelationOut(BaseModel):
         return cls(**relation.__dict__)
 
 
+class MentionOut(BaseModel):
+    """A message or procès-verbal paragraph that names the entity."""
+
+    text_id: str = Field(description="Entité CaseText / CaseText entity")
+    title: str
+    date: str | None = Field(description="UTC")
+    case_ref: str | None
+    seizure_ref: str | None
+    record: str | None = Field(description="fichier:ligne / file:line")
+    chat: str | None
+    sender: str | None
+    document: str | None
+
+    @classmethod
+    def of(cls, mention: Mention) -> MentionOut:
+        return cls(**mention.__dict__)
+
+
 class EntityOut(BaseModel):
     id: str
     schema_name: str = Field(alias="schema")
     caption: str
     values: list[ValueOut]
     relations: list[RelationOut]
+    mentions: list[MentionOut] = Field(
+        description="Messages et paragraphes de PV qui la nomment / texts that name it"
+    )
     alerts: list[AlertOut]
     cases: list[str] = Field(description="Affaires du lecteur où elle figure / reader's cases")
 
@@ -162,6 +184,7 @@ class EntityOut(BaseModel):
             caption=view.entity.caption,
             values=[ValueOut.of(value) for value in view.values],
             relations=[RelationOut.of(relation) for relation in view.relations],
+            mentions=[MentionOut.of(mention) for mention in view.mentions],
             alerts=[AlertOut.of(alert) for alert in view.alerts],
             cases=[name for name, _ in view.cases],
         )

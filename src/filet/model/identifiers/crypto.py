@@ -1,4 +1,4 @@
-"""Crypto-asset addresses: Bitcoin and Ethereum.
+"""Crypto-asset addresses: Bitcoin, Ethereum and Tron.
 
 Bitcoin: Base58Check P2PKH/P2SH addresses (``1…``, ``3…``, double SHA-256 checksum),
 SegWit v0 addresses in Bech32 (BIP 173) and v1+ (Taproot) in Bech32m (BIP 350); Bech32
@@ -8,11 +8,20 @@ Example: ``1NEDqZPvTWRaoho48qXuLLsrYomMXPABfD``.
 Ethereum: ``0x`` and 40 hexadecimal digits; a mixed-case address carries the EIP-55
 checksum (Keccak-256 of the lower-case hex) and is rejected when it does not match.
 Normalized to lower case. Example: ``0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed``.
+The same address is valid on every EVM chain (BNB Smart Chain, Polygon…); the chain
+it is used on is not in the address.
+
+Tron: Base58Check as Bitcoin's ``1…`` addresses, with version byte 0x41 (hence the
+leading ``T``): 21 bytes, then the first 4 bytes of their double SHA-256, 34
+characters (TRON developer documentation, "Account"). Case-sensitive, kept as
+written. Example: the USDT (TRC-20) contract ``TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+from typing import Literal
 
 # pycryptodome (maintained), whose import name is the old pyCrypto's: bandit's B413 is about
 # the latter.
@@ -24,8 +33,12 @@ from filet.model.identifiers.common import invalid
 
 KIND = "crypto"
 LABEL = "adresse crypto / crypto address"
-_ETHEREUM = re.compile(r"^0x[0-9a-fA-F]{40}$")
+Chain = Literal["bitcoin", "ethereum", "tron"]
+TRON_VERSION = 0x41
+_ETHEREUM = re.compile(r"^0[xX][0-9a-fA-F]{40}$")
 _BASE58 = re.compile(r"^[13][1-9A-HJ-NP-Za-km-z]{25,34}$")
+_TRON = re.compile(r"^T[1-9A-HJ-NP-Za-km-z]{33}$")
+_BASE58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _BECH32 = re.compile(r"^bc1[02-9ac-hj-np-z]{8,87}$")
 # BIP 350: Bech32m replaces the constant 1 of the Bech32 checksum.
 _BECH32M_CONSTANT = 0x2BC830A3
@@ -45,13 +58,36 @@ def normalize(text: str) -> str:
     stripped = text.strip()
     if _ETHEREUM.match(stripped):
         return _ethereum(stripped, text)
+    if _TRON.match(stripped):
+        return _tron(stripped, text)
     if _BASE58.match(stripped) or _BECH32.match(stripped.lower()):
         return _bitcoin(stripped, text)
     raise invalid(
         "crypto",
         text,
-        "ni adresse Bitcoin ni adresse Ethereum / neither a Bitcoin nor an Ethereum address",
+        "ni Bitcoin, ni Ethereum, ni Tron / neither a Bitcoin, an Ethereum nor a Tron address",
     )
+
+
+def chain(address: str) -> Chain:
+    """The chain whose address format ``address`` has (``ethereum`` for any EVM
+    address); ValueError when it is not a valid address."""
+    normalized = normalize(address)
+    if normalized.startswith("0x"):
+        return "ethereum"
+    return "tron" if normalized.startswith("T") else "bitcoin"
+
+
+def base58check(payload: bytes) -> str:
+    """``payload`` (version byte first) and its checksum in Base58, as Bitcoin ``1…``
+    and ``3…`` addresses and Tron addresses are written."""
+    data = payload + _checksum(payload)
+    number = int.from_bytes(data, "big")
+    digits = ""
+    while number:
+        number, rest = divmod(number, 58)
+        digits = _BASE58_ALPHABET[rest] + digits
+    return "1" * (len(data) - len(data.lstrip(b"\0"))) + digits
 
 
 def looks_like(text: str) -> bool:
@@ -70,6 +106,10 @@ def eip55_checksum(address: str) -> str:
         char.upper() if int(nibble, 16) >= 8 else char
         for char, nibble in zip(hex_digits, digest[:40], strict=True)
     )
+
+
+def _checksum(payload: bytes) -> bytes:
+    return hashlib.sha256(hashlib.sha256(payload).digest()).digest()[:4]
 
 
 def _ethereum(address: str, text: str) -> str:
@@ -92,6 +132,15 @@ def _bitcoin(address: str, text: str) -> str:
         raise invalid(
             "crypto", text, "somme de contrôle Bitcoin fausse / wrong Bitcoin checksum"
         ) from error
+
+
+def _tron(address: str, text: str) -> str:
+    data = bitcoin.b58decode(address)
+    if len(data) != 25 or data[0] != TRON_VERSION:
+        raise invalid("crypto", text, "pas 0x41 et 20 octets / not 0x41 and 20 bytes (Tron)")
+    if _checksum(data[:-4]) != data[-4:]:
+        raise invalid("crypto", text, "somme de contrôle Tron fausse / wrong Tron checksum")
+    return address
 
 
 def _taproot(address: str, text: str) -> str:

@@ -1,5 +1,6 @@
 // Map: Natural Earth land (TopoJSON, served with the app) drawn in SVG, the vessel's
-// AIS track from /api/map/vessels/{mmsi} and its alerts as markers with a popup.
+// AIS track from /api/map/vessels/{mmsi} and its alerts as markers with a popup, and the
+// cells a phone's calls went through from /api/map/calls?number=..., one marker a cell.
 "use strict";
 
 (() => {
@@ -10,6 +11,7 @@
   const status = document.getElementById("map-status");
   const popup = document.getElementById("map-popup");
   const list = document.getElementById("map-alerts");
+  const cellList = document.getElementById("map-cells");
   const english = svg.dataset.lang === "en";
 
   // Equirectangular view of a box [west, south, east, north], longitudes shrunk by the
@@ -23,13 +25,15 @@
     return ([lon, lat]) => [x0 + lon * squeeze * scale, y0 - lat * scale];
   }
 
-  function bounds(points) {
+  // The box around the points, padded by a fifth of its size and at least ``least``
+  // degrees: a degree around a route at sea, a few kilometres around a town's cells.
+  function bounds(points, least) {
     let [west, south, east, north] = [180, 90, -180, -90];
     for (const [lon, lat] of points) {
       west = Math.min(west, lon); east = Math.max(east, lon);
       south = Math.min(south, lat); north = Math.max(north, lat);
     }
-    const pad = Math.max(1, (east - west) * 0.2, (north - south) * 0.2);
+    const pad = Math.max(least, (east - west) * 0.2, (north - south) * 0.2);
     return [west - pad, Math.max(-89, south - pad), east + pad, Math.min(89, north + pad)];
   }
 
@@ -56,59 +60,117 @@
     element("path", { class: "land", d });
   }
 
-  function show(properties) {
+  function popupWith(title, ...lines) {
     popup.replaceChildren();
-    const title = document.createElement("strong");
-    title.textContent = properties.detector + " · " + properties.score.toFixed(2);
-    const reason = document.createElement("p");
-    reason.textContent = english ? properties.reason_en : properties.reason_fr;
-    const when = document.createElement("p");
-    when.className = "small";
-    when.textContent = properties.start.slice(0, 16) + " → " + properties.end.slice(0, 16);
+    const strong = document.createElement("strong");
+    strong.textContent = title;
+    popup.append(strong);
+    for (const [text, className] of lines) {
+      const paragraph = document.createElement("p");
+      if (className) paragraph.className = className;
+      paragraph.textContent = text;
+      popup.append(paragraph);
+    }
+    popup.hidden = false;
+  }
+
+  function show(properties) {
+    popupWith(
+      properties.detector + " · " + properties.score.toFixed(2),
+      [english ? properties.reason_en : properties.reason_fr, ""],
+      [properties.start.slice(0, 16) + " → " + properties.end.slice(0, 16), "small"],
+    );
     const link = document.createElement("a");
     link.href = "/alerts/" + encodeURIComponent(properties.id);
     link.textContent = properties.id.slice(0, 12);
-    popup.append(title, reason, when, link);
-    popup.hidden = false;
+    popup.append(link);
+  }
+
+  function span(properties) {
+    const minute = (moment) => moment.slice(0, 16).replace("T", " ");
+    return minute(properties.first) + " → " + minute(properties.last) + " UTC";
+  }
+
+  function showCell(properties) {
+    const where = [properties.address, properties.operator].filter(Boolean).join(" · ");
+    popupWith(
+      properties.cell_id + " · " + properties.calls + " " + status.dataset.callsShort,
+      [where, ""],
+      [span(properties), "small"],
+      [properties.evidence, "small"],
+    );
+  }
+
+  // A marker the keyboard reaches: Enter and Space open its popup, as on a real button.
+  function marker(className, [x, y], radius, name, open) {
+    const circle = element("circle", { class: className, cx: x.toFixed(1), cy: y.toFixed(1), r: radius, tabindex: 0, role: "button" });
+    const label = document.createElementNS(NS, "title");
+    label.textContent = name;
+    circle.appendChild(label);
+    circle.addEventListener("click", open);
+    circle.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter" && event.key !== " ") return;
+      event.preventDefault();
+      open();
+    });
+    return circle;
+  }
+
+  async function load(url) {
+    const response = await fetch(url, { credentials: "same-origin" });
+    return response.ok ? { found: await response.json() } : { refused: response.status };
+  }
+
+  function drawVessel(answer, track, project) {
+    if (answer.refused) return status.dataset.none + " (" + answer.refused + ")";
+    if (!track) return status.dataset.none;
+    const found = answer.found;
+    const path = element("path", { class: "track", d: line(track.geometry.coordinates, project) });
+    path.dataset.points = String(found.total_points);
+    path.dataset.shown = String(found.shown_points);
+    for (const feature of found.features.filter((f) => f.properties.kind === "alert")) {
+      const circle = marker("alert-marker", project(feature.geometry.coordinates), 7, feature.properties.detector, () => show(feature.properties));
+      circle.dataset.alert = feature.properties.id;
+      const item = document.createElement("li");
+      item.textContent = feature.properties.start.slice(0, 16) + " · " + feature.properties.detector + " · " + (english ? feature.properties.reason_en : feature.properties.reason_fr);
+      list.appendChild(item);
+    }
+    return found.total_points + " " + status.dataset.pointsLabel;
+  }
+
+  function drawCells(answer, cells, project) {
+    if (answer.refused) return status.dataset.none + " (" + answer.refused + ")";
+    if (!cells.length) return status.dataset.none;
+    for (const feature of cells) {
+      const p = feature.properties;
+      const radius = Math.min(14, 4 + 2 * Math.sqrt(p.calls));
+      const name = p.cell_id + " · " + p.calls + " " + status.dataset.callsShort;
+      const circle = marker("cell-marker", project(feature.geometry.coordinates), radius.toFixed(1), name, () => showCell(p));
+      circle.dataset.cell = p.cell_id;
+      circle.dataset.calls = String(p.calls);
+      const item = document.createElement("li");
+      item.textContent = span(p) + " · " + name + (p.address ? " · " + p.address : "");
+      cellList.appendChild(item);
+    }
+    svg.dataset.cells = String(cells.length);
+    return answer.found.total_calls + " " + status.dataset.callsLabel;
   }
 
   async function draw() {
     const landResponse = await fetch(svg.dataset.land);
     const land = await landResponse.json();
-    const mmsi = svg.dataset.mmsi;
-    let found = null;
-    if (mmsi) {
-      const response = await fetch("/api/map/vessels/" + encodeURIComponent(mmsi), { credentials: "same-origin" });
-      if (response.ok) found = await response.json();
-      else status.textContent = status.dataset.none + " (" + response.status + ")";
-    }
-    const track = found ? found.features.find((f) => f.properties.kind === "track") : null;
-    const project = view(track ? bounds(track.geometry.coordinates) : [-180, -70, 180, 80]);
+    const { mmsi, phone } = svg.dataset;
+    const vessel = mmsi ? await load("/api/map/vessels/" + encodeURIComponent(mmsi)) : null;
+    const calls = phone ? await load("/api/map/calls?number=" + encodeURIComponent(phone)) : null;
+    const track = vessel && vessel.found ? vessel.found.features.find((f) => f.properties.kind === "track") : null;
+    const cells = calls && calls.found ? calls.found.features.filter((f) => f.properties.kind === "cell") : [];
+    const points = [...(track ? track.geometry.coordinates : []), ...cells.map((f) => f.geometry.coordinates)];
+    const project = view(points.length ? bounds(points, track ? 1 : 0.05) : [-180, -70, 180, 80]);
     drawLand(land, project);
-    if (!found) return;
-    if (!track) { status.textContent = status.dataset.none; return; }
-    const path = element("path", { class: "track", d: line(track.geometry.coordinates, project) });
-    path.dataset.points = String(found.total_points);
-    path.dataset.shown = String(found.shown_points);
-    status.textContent = found.total_points + " " + status.dataset.pointsLabel;
-    for (const feature of found.features.filter((f) => f.properties.kind === "alert")) {
-      const [x, y] = project(feature.geometry.coordinates);
-      const marker = element("circle", { class: "alert-marker", cx: x.toFixed(1), cy: y.toFixed(1), r: 7, tabindex: 0, role: "button" });
-      marker.dataset.alert = feature.properties.id;
-      const label = document.createElementNS(NS, "title");
-      label.textContent = feature.properties.detector;
-      marker.appendChild(label);
-      marker.addEventListener("click", () => show(feature.properties));
-      // A role="button" answers Enter and Space, as a real button does.
-      marker.addEventListener("keydown", (event) => {
-        if (event.key !== "Enter" && event.key !== " ") return;
-        event.preventDefault();
-        show(feature.properties);
-      });
-      const item = document.createElement("li");
-      item.textContent = feature.properties.start.slice(0, 16) + " · " + feature.properties.detector + " · " + (english ? feature.properties.reason_en : feature.properties.reason_fr);
-      list.appendChild(item);
-    }
+    const said = [];
+    if (vessel) said.push(drawVessel(vessel, track, project));
+    if (calls) said.push(drawCells(calls, cells, project));
+    status.textContent = said.join(" · ");
   }
 
   draw();
