@@ -28,6 +28,7 @@ from filet.targeting.screening import (
     name_keys,
     name_score,
     skeleton,
+    tokens,
 )
 from filet.targeting.watchlist_hits import WatchlistThresholds
 
@@ -214,7 +215,8 @@ def test_courier_thresholds_change_what_counts(both_engines: BothEngines) -> Non
     given_name=st.text(alphabet="abcdefghijklmnopqrstuvwxyzéèçà", min_size=1, max_size=12),
 )
 def test_blocking_keys_survive_case_accents_and_a_swap(surname: str, given_name: str) -> None:
-    assume(surname not in PARTICLES and given_name not in PARTICLES)
+    # A part that folds to a particle ("dà" is "da") has no token of its own.
+    assume(tokens(surname) and tokens(given_name))
     keys = name_keys(surname, given_name)
     assert keys == name_keys(surname.upper(), given_name.upper())
     assert keys == name_keys(given_name, surname)  # one token each: the pair is sorted

@@ -25,7 +25,6 @@ from filet.cli.common import (
 )
 from filet.cli.finance_model import learn, score_command
 from filet.engine import open_engine
-from filet.finance.bods import BodsError, read_file
 from filet.finance.bods_export import to_statements
 from filet.finance.common import money
 from filet.finance.jurisdiction_exposure import (
@@ -44,11 +43,13 @@ from filet.finance.ownership import (
 from filet.finance.sankey import render_html
 from filet.finance.tracing import METHODS, Bounds, account_keys, trace
 from filet.finance.wallets import address_numbers, held_wallets
+from filet.ingest import ingest_file
+from filet.ingest.records import IngestError
 from filet.model.provenance import Provenance
 from filet.security.audit import Disclosure, track_event
 from filet.security.policy import Action, Resource
 from filet.security.reads import admit, may_write_dataset
-from filet.store.entities import iter_entities, put_entities
+from filet.store.entities import iter_entities
 
 STATUS_LABELS = {"above": "au-delà / above", "possible": "possible", "below": "en deçà / below"}
 finance_app = typer.Typer(
@@ -233,23 +234,20 @@ def import_bods(
     purpose: PurposeOption = None,
     home: HomeOption = None,
 ) -> None:
-    """Importer des déclarations BODS v0.4 / import BODS v0.4 ownership statements."""
-    try:
-        items = read_file(path)
-    except BodsError as error:
-        fail(str(error))
+    """Importer des déclarations BODS v0.4 / import BODS v0.4 ownership statements: the
+    same as ``filet ingest FILE --format bods`` (a bad statement is quarantined)."""
     provenance = Provenance(dataset="bods", collecting_service="BODS v0.4").collected_now()
     with workspace(home) as ws:
         who, account = acting_account(ws, actor, purpose)
         with ws.db.begin() as conn:
             decision = may_write_dataset(conn, account, provenance.dataset, who.purpose)
-            if decision:
-                put_entities(
-                    conn, [(p, provenance.at_record(f"{path.name}#{s}")) for p, s in items]
-                )
         if not decision:
             fail(f"refusé / denied: {provenance.dataset}: {decision.reason}")
-    console.print(f"{len(items)} entités importées / entities imported from {path}")
+        try:
+            report = ingest_file(ws, path, "bods", provenance=provenance, actor=who)
+        except IngestError as error:
+            fail(str(error))
+    console.print(f"{path}: {report.summary()}", highlight=False)
 
 
 @finance_app.command("export-bods")

@@ -9,6 +9,7 @@ how the same detector code runs on both (see ``docs/engine.md``).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,12 @@ class Step:
 
     sql: str
     output_table: str
+
+
+def sql_texts(values: Iterable[str]) -> str:
+    """Texts as a SQL list of literals (quotes doubled), for an ``IN (...)``; DuckDB's
+    dialect, which the engines translate."""
+    return ", ".join("'" + value.replace("'", "''") + "'" for value in sorted(values))
 
 
 class Engine(ABC):

@@ -20,11 +20,9 @@ mapping can give each kind its own schema.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 
-from filet.ingest.records import RecordError, SourceRecord
+from filet.ingest.records import AddedColumns, RecordError
 from filet.model.identifiers import crypto, iban
 
 KINDS = ("real_estate", "vehicle", "vessel", "bank_account", "company", "crypto_wallet")
@@ -90,17 +88,11 @@ def asset_ref(kind: str, fields: dict[str, Any]) -> str:
     return text
 
 
-class AssetColumns:
+class AssetColumns(AddedColumns):
     """What the ``assets`` reader does to a CSV record: the asset's reference normalized
     (so that a seizure names the asset as its record does) and its kind's key columns."""
 
     added = ADDED_COLUMNS
-
-    def announced(self, header: list[str] | None) -> list[str] | None:
-        return None if header is None else [*header, *self.added]
-
-    def header(self, columns: list[str] | None) -> list[str] | None:
-        return None if columns is None else [c for c in columns if c not in self.added]
 
     def fields(self, fields: dict[str, Any]) -> dict[str, Any]:
         kind = asset_kind(fields.get("kind"))
@@ -112,16 +104,6 @@ class AssetColumns:
         keyed[owned_column] = f"{owner}/{ref}" if owner else None
         account = ref if kind == "bank_account" else fields.get("account")
         return {**fields, "asset_id": ref, "kind": kind, "account": account, **keyed}
-
-    def records(self, records: Iterator[SourceRecord]) -> Iterator[SourceRecord]:
-        for record in records:
-            if record.fields is None:
-                yield record
-                continue
-            try:
-                yield replace(record, fields=self.fields(record.fields))
-            except RecordError as problem:
-                yield replace(record, fields=None, problem=problem)
 
 
 ASSET_COLUMNS = AssetColumns()

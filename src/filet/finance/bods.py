@@ -42,17 +42,6 @@ class BodsError(ValueError):
         self.field = field
 
 
-def read_file(path: Path) -> list[tuple[EntityProxy, str]]:
-    """Entities from a BODS JSON file (an array of statements), each with its statement id."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise BodsError(f"{path}: line {exc.lineno}: not JSON: {exc.msg}") from exc
-    if not isinstance(data, list):
-        raise BodsError(f"{path}: a BODS file is a JSON array of statements")
-    return to_entities(data, str(path))
-
-
 def to_entities(
     statements: list[dict[str, Any]], origin: str = "bods"
 ) -> list[tuple[EntityProxy, str]]:

@@ -22,11 +22,6 @@ def account_key(bank: str, account: str) -> str:
     return f"CASE WHEN {bank} IS NULL THEN {account} ELSE concat({bank}, '/', {account}) END"
 
 
-def sql_texts(values: set[str] | list[str]) -> str:
-    """Texts as a SQL list of literals (quotes doubled), for an ``IN (...)``."""
-    return ", ".join("'" + value.replace("'", "''") + "'" for value in sorted(values))
-
-
 def transfers(dialect: Dialect, output: str) -> Step:
     """One row per transfer: sender, receiver, amount paid, time in microseconds."""
     sql = f"""

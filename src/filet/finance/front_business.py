@@ -32,7 +32,7 @@ from typing import Any
 
 from filet.alerts import Alert, Detector, Evidence, Subject, Thresholds, register, threshold
 from filet.alerts.wording import comma
-from filet.engine import Dialect, Step
+from filet.engine import Dialect, Step, sql_texts
 from filet.finance.common import account_key, evidence, grouped, growing_score, money, span
 from filet.finance.sirene import HEADCOUNT_BANDS
 
@@ -170,7 +170,7 @@ _ACCOUNTS = f"""
 
 def _cash(thresholds: FrontBusinessThresholds) -> str:
     """Cash paid in to a registered account, in whole cents."""
-    formats = ", ".join("'" + name.replace("'", "''") + "'" for name in thresholds.formats())
+    formats = sql_texts(thresholds.formats())
     return f"""
         SELECT a.siren, t.amount_paid AS amount,
             CAST(round(t.amount_paid * 100) AS BIGINT) AS cents,

@@ -25,8 +25,8 @@ import yaml
 
 from filet.alerts import Alert, Detector, Subject, Thresholds, register, threshold
 from filet.alerts.alert import ThresholdUsed
-from filet.engine import Dialect, Step
-from filet.finance.common import account_key, evidence, growing_score, money, span, sql_texts
+from filet.engine import Dialect, Step, sql_texts
+from filet.finance.common import account_key, evidence, growing_score, money, span
 from filet.finance.ownership import Graph, Report
 
 DETECTOR_ID = "finance.jurisdiction_exposure"

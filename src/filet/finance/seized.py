@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from filet.engine import Engine, Step
-from filet.finance.common import sql_texts
+from filet.engine import Engine, Step, sql_texts
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from filet.engine import Engine, Step
-from filet.finance.common import TABLE, account_key, sql_texts, transfers
+from filet.engine import Engine, Step, sql_texts
+from filet.finance.common import TABLE, account_key, transfers
 
 METHODS = ("proportional", "fifo")
 Path = tuple[str, ...]

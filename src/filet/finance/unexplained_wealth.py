@@ -21,8 +21,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from filet.alerts import Alert, Detector, Evidence, Subject, Thresholds, register, threshold
-from filet.engine import Dialect, Engine, Step
-from filet.finance.common import account_key, growing_score, money, sql_texts
+from filet.engine import Dialect, Engine, Step, sql_texts
+from filet.finance.common import account_key, growing_score, money
 
 DETECTOR_ID = "finance.unexplained_wealth"
 VERSION = "1"

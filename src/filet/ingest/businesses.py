@@ -29,7 +29,6 @@ columns come from.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -38,7 +37,7 @@ from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
 from filet.finance.sirene import HEADCOUNT_BANDS, naf_code
-from filet.ingest.records import IngestError, RecordError, SourceRecord
+from filet.ingest.records import AddedColumns, IngestError, RecordError
 from filet.model.identifiers import iban as iban_module
 
 SIREN_COLUMN = "siren"
@@ -72,7 +71,7 @@ ADDED = (
 )
 
 
-class BusinessColumns:
+class BusinessColumns(AddedColumns):
     """What the ``businesses`` reader adds to a CSV record: its checked values."""
 
     added = ADDED
@@ -93,11 +92,7 @@ class BusinessColumns:
                     f"en-tête / header: colonne absente / missing column {what} "
                     f"(une de / one of: {', '.join(columns)})"
                 )
-        return [*header, *self.added]
-
-    def header(self, columns: list[str] | None) -> list[str] | None:
-        """The CSV header alone, from the columns the reader announced."""
-        return None if columns is None else [c for c in columns if c not in self.added]
+        return super().announced(header)
 
     def fields(self, fields: dict[str, Any]) -> dict[str, Any]:
         """The record with its checked values added; RecordError naming the column if not."""
@@ -117,18 +112,6 @@ class BusinessColumns:
             "account_number": number,
             "account_iban": iban,
         }
-
-    def records(self, records: Iterator[SourceRecord]) -> Iterator[SourceRecord]:
-        """CSV records with their checked values; a record that fails keeps its raw text
-        and goes to the quarantine (fixed there with ``raw=``, which is checked again)."""
-        for record in records:
-            if record.fields is None:
-                yield record
-                continue
-            try:
-                yield SourceRecord(record.line, record.raw, self.fields(record.fields))
-            except RecordError as problem:
-                yield SourceRecord(record.line, record.raw, None, problem)
 
 
 BUSINESS_COLUMNS = BusinessColumns()

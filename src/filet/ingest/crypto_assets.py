@@ -27,12 +27,11 @@ whatever the file.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from filet.ingest.records import RecordError, SourceRecord
+from filet.ingest.records import AddedColumns, RecordError
 from filet.model.identifiers import crypto
 from filet.model.identifiers.common import strip_separators
 from filet.search.names import fold
@@ -117,34 +116,18 @@ def _text(value: Any) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
-@dataclass(frozen=True)
-class AddressColumns:
-    """A CSV layout holding crypto addresses: the columns its reader adds, and how."""
+class AddressColumns(AddedColumns):
+    """A CSV layout holding crypto addresses: the columns its reader adds, and how; a
+    record with an invalid address carries the problem."""
 
-    added: tuple[str, ...]
-    convert: Callable[[dict[str, Any]], dict[str, Any]]
-
-    def announced(self, header: list[str] | None) -> list[str] | None:
-        """The CSV header plus the columns the reader adds."""
-        return None if header is None else [*header, *self.added]
-
-    def header(self, columns: list[str] | None) -> list[str] | None:
-        """The CSV header alone, from the columns the reader announced."""
-        return None if columns is None else [c for c in columns if c not in self.added]
+    def __init__(
+        self, added: tuple[str, ...], convert: Callable[[dict[str, Any]], dict[str, Any]]
+    ) -> None:
+        self.added = added
+        self.convert = convert
 
     def fields(self, fields: dict[str, Any]) -> dict[str, Any]:
         return self.convert(fields)
-
-    def records(self, records: Iterator[SourceRecord]) -> Iterator[SourceRecord]:
-        """CSV records converted; one with an invalid address carries the problem."""
-        for record in records:
-            if record.fields is None:
-                yield record
-                continue
-            try:
-                yield replace(record, fields=self.convert(record.fields))
-            except RecordError as problem:
-                yield SourceRecord(record.line, record.raw, None, problem)
 
 
 WALLET_COLUMNS = AddressColumns(

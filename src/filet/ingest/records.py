@@ -7,7 +7,9 @@ when the record cannot be parsed at all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from followthemoney import EntityProxy
@@ -84,3 +86,34 @@ def _clean(text: str) -> bool:
     except UnicodeEncodeError:  # lone surrogates: bytes that were not UTF-8
         return False
     return True
+
+
+class AddedColumns(ABC):
+    """A CSV reader's derived columns (keys, normalized or checked values): the header
+    it announces, and each record with its fields derived. A record whose fields cannot
+    be derived keeps its raw text and carries the problem, for the quarantine (fixed
+    there with ``raw=``, which is derived again)."""
+
+    added: tuple[str, ...]
+
+    def announced(self, header: list[str] | None) -> list[str] | None:
+        """The CSV header plus the columns the reader adds."""
+        return None if header is None else [*header, *self.added]
+
+    def header(self, columns: list[str] | None) -> list[str] | None:
+        """The CSV header alone, from the columns the reader announced."""
+        return None if columns is None else [c for c in columns if c not in self.added]
+
+    @abstractmethod
+    def fields(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """The record's fields with the added columns; RecordError naming the column."""
+
+    def records(self, records: Iterator[SourceRecord]) -> Iterator[SourceRecord]:
+        for record in records:
+            if record.fields is None:
+                yield record
+                continue
+            try:
+                yield replace(record, fields=self.fields(record.fields))
+            except RecordError as problem:
+                yield replace(record, fields=None, problem=problem)

@@ -8,14 +8,10 @@ a short code or a masked number is kept as written but makes no entity.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from filet.ingest.records import AddedColumns
 from filet.model.identifiers import phone
-
-if TYPE_CHECKING:  # a runtime import would loop: filet.ingest reads contacts through us
-    from filet.ingest.records import SourceRecord
 
 
 def e164(value: Any) -> str | None:
@@ -28,23 +24,12 @@ def e164(value: Any) -> str | None:
         return None
 
 
-@dataclass(frozen=True)
-class NumberColumns:
-    """The columns of a CSV layout that hold phone numbers."""
+class NumberColumns(AddedColumns):
+    """The columns of a CSV layout that hold phone numbers, and their E.164 keys."""
 
-    columns: tuple[str, ...]
-
-    @property
-    def added(self) -> tuple[str, ...]:
-        return tuple(f"{column}_e164" for column in self.columns)
-
-    def announced(self, header: list[str] | None) -> list[str] | None:
-        """The CSV header plus the E.164 columns the reader adds."""
-        return None if header is None else [*header, *self.added]
-
-    def header(self, columns: list[str] | None) -> list[str] | None:
-        """The CSV header alone, from the columns the reader announced."""
-        return None if columns is None else [c for c in columns if c not in self.added]
+    def __init__(self, columns: tuple[str, ...]) -> None:
+        self.columns = columns
+        self.added = tuple(f"{column}_e164" for column in columns)
 
     def fields(self, fields: dict[str, Any]) -> dict[str, Any]:
         """The record with its numbers in E.164 where they parse, and the keys set."""
@@ -54,11 +39,3 @@ class NumberColumns:
             if number is not None:
                 out[column] = out[key] = number
         return out
-
-    def records(self, records: Iterator[SourceRecord]) -> Iterator[SourceRecord]:
-        """CSV records with their numbers normalised; unparsable records pass unchanged."""
-        for record in records:
-            if record.fields is None:
-                yield record
-            else:
-                yield replace(record, fields=self.fields(record.fields))

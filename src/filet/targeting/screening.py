@@ -19,18 +19,17 @@ reader (a CSV with ``surname``, ``given_names``, ``document_number`` and, for PN
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import replace
 from functools import lru_cache
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz
 
+from filet.ingest.records import AddedColumns
 from filet.search.names import fold
 
 if TYPE_CHECKING:  # the ingest package imports this module through its readers
-    from filet.ingest.records import SourceRecord
+    pass
 
 # Columns the screening reader adds to each CSV record (see ScreeningColumns).
 ADDED_COLUMNS = ("name_keys", "document_key", "surname_folded", "payer_folded")
@@ -121,18 +120,10 @@ def _skeletons(text: str) -> str:
     return " ".join(skeleton(token) for token in text.split())
 
 
-class ScreeningColumns:
+class ScreeningColumns(AddedColumns):
     """What the ``screening`` reader adds to a record: its keys, from the named columns."""
 
     added = ADDED_COLUMNS
-
-    def announced(self, header: list[str] | None) -> list[str] | None:
-        """The CSV header plus the columns the reader adds."""
-        return None if header is None else [*header, *self.added]
-
-    def header(self, columns: list[str] | None) -> list[str] | None:
-        """The CSV header alone, from the columns the reader announced."""
-        return None if columns is None else [c for c in columns if c not in self.added]
 
     def fields(self, fields: dict[str, Any]) -> dict[str, Any]:
         """The record with its blocking keys and folded names set."""
@@ -145,14 +136,6 @@ class ScreeningColumns:
             "surname_folded": folded(surname),
             "payer_folded": folded(_text(fields.get("payer_name"))),
         }
-
-    def records(self, records: Iterator[SourceRecord]) -> Iterator[SourceRecord]:
-        """CSV records with their keys; unreadable records pass unchanged."""
-        for record in records:
-            if record.fields is None:
-                yield record
-            else:
-                yield replace(record, fields=self.fields(record.fields))
 
 
 def _text(value: Any) -> str | None:
