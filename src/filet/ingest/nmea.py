@@ -28,12 +28,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
 from pyais.exceptions import AISBaseException, UnknownMessageException
 from pyais.messages import NMEAMessage, NMEASentence, NMEASentenceFactory
 
-from filet.ingest import nmea_fast
+from filet.ingest import nmea_columns, nmea_framing
 from filet.ingest.ais_fields import POSITION_TYPES, STATIC_TYPES, message_fields
-from filet.ingest.nmea_fast import FastSentence
+from filet.ingest.blocks import Item, RecordBlock, records_of
+from filet.ingest.nmea_fast import Messages, Queue
+from filet.ingest.nmea_framing import NO_TIME, FastSentence
 from filet.ingest.records import WHOLE_RECORD, RecordError, SourceRecord
 
 SUPPORTED_TYPES = POSITION_TYPES | STATIC_TYPES
@@ -49,7 +53,7 @@ _SECONDS = re.compile(r"^\d{9,10}(\.\d+)?$")
 _NOT_AIS = "pas une phrase AIS (!AIVDM, !AIVDO) / not an AIS sentence"
 
 
-CHUNK_LINES = 512  # lines framed and decoded together: enough for numpy, few live objects
+CHUNK_LINES = 8192  # lines framed and decoded together: numpy's overhead spread thin
 
 
 @dataclass
@@ -62,7 +66,7 @@ class _Part:
 
 @dataclass(slots=True)
 class _Waiting:
-    """A complete message in the fast path's batch, made a record once the batch is decoded.
+    """A complete message in the fast path's queue, made a record once it is decoded.
 
     ``parts`` is ``None`` for a one-sentence message, whose line is then its only part.
     """
@@ -73,11 +77,33 @@ class _Waiting:
     index: int
     parts: list[_Part] | None
 
-    def record(self, decoded: list[dict[str, Any] | None]) -> SourceRecord:
-        fields = decoded[self.index]
-        if fields is None:
+    def record(self, messages: Messages) -> SourceRecord:
+        if not messages.decoded[self.index]:
             return _pyais_record(self.parts or [_part(self.line, self.raw)])
-        return _stored(self.line, self.raw, fields, self.ts)
+        return _stored(self.line, self.raw, messages.fields(self.index, self.ts), self.ts)
+
+
+@dataclass(frozen=True)
+class _Held:
+    """The records of a chunk block's table rows (``blocks.Rows``), made on demand."""
+
+    frames: nmea_framing.Frames
+    messages: Messages
+    rows: NDArray[np.int64]  # each table row's message
+    seconds: NDArray[np.int64]
+    singles: NDArray[np.int64]  # the line of each one-sentence message
+    joined: dict[int, str]  # the lines of each multi-part message held
+
+    def raw(self, row: int) -> str:
+        index = int(self.rows[row])
+        found = self.joined.get(index)
+        return self.frames.raw(int(self.singles[index])) if found is None else found
+
+    def fields(self, row: int) -> dict[str, Any]:
+        index = int(self.rows[row])
+        seconds = int(self.seconds[index])
+        ts = None if seconds == NO_TIME else nmea_framing.iso(seconds)
+        return self.messages.fields(index, ts)
 
 
 @dataclass
@@ -123,57 +149,127 @@ def nmea_records(lines: Iterable[str], fast: bool = True) -> Iterator[SourceReco
     ``fast`` decodes the common messages with ``filet.ingest.nmea_fast`` (same records,
     several times faster); without it every sentence goes through pyais.
     """
+    return records_of(nmea_items(lines, fast))
+
+
+def nmea_items(lines: Iterable[str], fast: bool = True) -> Iterator[Item]:
+    """``nmea_records``, each chunk of lines as one block with the fast path's messages
+    that need no cleaning as columns (``filet.ingest.blocks``)."""
     assembler = _Assembler()
-    numbered = ((number, text.rstrip("\r\n")) for number, text in enumerate(lines, start=1))
-    content = (
-        (number, raw)
-        for number, raw in numbered
-        if raw.strip() and not raw.lstrip().startswith("#")
-    )
-    while chunk := list(itertools.islice(content, CHUNK_LINES)):
-        yield from _chunk_records(chunk, assembler, fast)
+    source = iter(lines)
+    first = 1
+    while taken := list(itertools.islice(source, CHUNK_LINES)):
+        if fast:
+            yield _fast_chunk(first, taken, assembler)
+        else:
+            for number, text in enumerate(taken, start=first):
+                raw = text.rstrip("\r\n")
+                if _content(raw):
+                    yield from _pyais_items(number, raw, assembler)
+        first += len(taken)
     yield from assembler.leftovers()
 
 
-def _chunk_records(
-    chunk: list[tuple[int, str]], assembler: _Assembler, fast: bool
-) -> Iterator[SourceRecord]:
-    """The records a chunk of lines completes; the fast path's messages decoded at once."""
-    framed = nmea_fast.frame([raw for _, raw in chunk]) if fast else [None] * len(chunk)
-    batch = nmea_fast.Batch()
-    ready: list[SourceRecord | _Waiting] = []
-    for (number, raw), checked in zip(chunk, framed, strict=True):
-        if checked is None:
-            try:
-                part = _part(number, raw)
-            except RecordError as problem:
-                ready.append(SourceRecord(number, raw, None, problem))
-                continue
-        else:
-            sentence, ts = checked
-            if sentence.is_single:
-                index = batch.add(sentence.payload, sentence.fill_bits, ts)
-                ready.append(_Waiting(number, raw, ts, index, None))
-                continue
-            part = _Part(number, raw, sentence, ts)
-        if part.sentence.is_single:
-            ready.append(_pyais_record([part]))
+def _content(raw: str) -> bool:
+    """Not blank, not a ``#`` comment: a line that is a record or part of one."""
+    return bool(raw.strip()) and not raw.lstrip().startswith("#")
+
+
+def _pyais_items(number: int, raw: str, assembler: _Assembler) -> Iterator[SourceRecord]:
+    """The records one line completes, framed and decoded by pyais."""
+    try:
+        part = _part(number, raw)
+    except RecordError as problem:
+        yield SourceRecord(number, raw, None, problem)
+        return
+    if part.sentence.is_single:
+        yield _pyais_record([part])
+        return
+    for done in assembler.add(part):
+        yield done if isinstance(done, SourceRecord) else _pyais_record(done)
+
+
+def _fast_chunk(first: int, lines: list[str], assembler: _Assembler) -> RecordBlock:
+    """The records the chunk of lines from line ``first`` completes, in order: one-sentence
+    messages framed at once and decoded where they lie, the other lines one by one."""
+    frames = nmea_framing.frame(lines)
+    queue = Queue(frames)
+    others: list[SourceRecord | _Waiting] = []
+    at: list[int] = []  # the line (in the chunk) each of the others completes at
+    for position in np.flatnonzero(~frames.single).tolist():
+        number, raw = first + position, frames.raw(position)
+        if not _content(raw):
             continue
-        for done in assembler.add(part):
-            ready.append(done if isinstance(done, SourceRecord) else _message(done, batch))
-    decoded = batch.decode()
-    for item in ready:
-        yield item if isinstance(item, SourceRecord) else item.record(decoded)
+        done: Iterable[SourceRecord | _Waiting]
+        if frames.ok[position]:
+            part = _Part(number, raw, frames.sentence(position), frames.ts(position))
+            done = (
+                d if isinstance(d, SourceRecord) else _message(d, queue)
+                for d in assembler.add(part)
+            )
+        else:
+            done = _pyais_items(number, raw, assembler)
+        for item in done:
+            others.append(item)
+            at.append(position)
+    messages, seconds = queue.decode()
+    return _block(first, frames, queue, messages, seconds, others, at)
 
 
-def _message(parts: list[_Part], batch: nmea_fast.Batch) -> SourceRecord | _Waiting:
+def _block(
+    first: int,
+    frames: nmea_framing.Frames,
+    queue: Queue,
+    messages: Messages,
+    seconds: NDArray[np.int64],
+    others: list[SourceRecord | _Waiting],
+    at: list[int],
+) -> RecordBlock:
+    """The chunk's records in order, the messages that need no cleaning held as columns."""
+    plain = messages.plain(seconds != NO_TIME)
+    singles = queue.singles
+    order = np.argsort(np.concatenate((singles, np.asarray(at, dtype=np.int64))), kind="stable")
+    slot = np.empty_like(order)
+    slot[order] = np.arange(len(order))  # the place of each single, then of each other
+    records: dict[int, SourceRecord] = {}  # by place: the records not held
+    held = np.full(len(order), -1, dtype=np.int64)  # the message held at each place
+    held[slot[: len(singles)]] = np.arange(len(singles))
+    lines = np.zeros(len(plain), dtype=np.int64)
+    lines[: len(singles)] = first + singles
+    joined: dict[int, str] = {}  # the lines of the multi-part messages held
+    for index in np.flatnonzero(~plain[: len(singles)]).tolist():
+        position = int(singles[index])
+        waiting = _Waiting(first + position, frames.raw(position), frames.ts(position), index, None)
+        records[int(slot[index])], held[slot[index]] = waiting.record(messages), -1
+    for other, entry in zip(slot[len(singles) :].tolist(), others, strict=True):
+        if isinstance(entry, _Waiting) and plain[entry.index]:
+            held[other], lines[entry.index], joined[entry.index] = (
+                entry.index,
+                entry.line,
+                entry.raw,
+            )
+        else:
+            records[other] = entry if isinstance(entry, SourceRecord) else entry.record(messages)
+    rows = held[held >= 0]
+    places = np.flatnonzero(held < 0)
+    return RecordBlock(
+        len(order),
+        [records[place] for place in places.tolist()],
+        places,
+        nmea_columns.table(messages, rows, seconds),
+        lines[rows],
+        _Held(frames, messages, rows, seconds, singles, joined),
+    )
+
+
+def _message(parts: list[_Part], queue: Queue) -> SourceRecord | _Waiting:
     """A multi-part message: queued for the fast path if every part came through it."""
     sentences = [part.sentence for part in parts if isinstance(part.sentence, FastSentence)]
     if len(sentences) < len(parts):
         return _pyais_record(parts)
     payload = "".join(sentence.payload for sentence in sentences)
     ts = _time(parts)
-    index = batch.add(payload, sentences[-1].fill_bits, ts)
+    index = queue.add(payload, sentences[-1].fill_bits, ts)
     return _Waiting(parts[0].line, _raw(parts), ts, index, parts)
 
 

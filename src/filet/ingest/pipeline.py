@@ -9,19 +9,19 @@ and rewrites any part the killed run left uncommitted, so nothing is lost or dou
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-from followthemoney import EntityProxy
 
 from filet import settings
-from filet.ingest import checkpoint, quarantine
+from filet.ingest import blocks, checkpoint, quarantine
 from filet.ingest.checkpoint import Checkpoint
+from filet.ingest.columnar import map_batch
 from filet.ingest.formats import Setup, resolve
 from filet.ingest.readers import fingerprint, open_records
 from filet.ingest.records import WHOLE_RECORD, IngestError, Mapped, RecordError, SourceRecord
@@ -104,8 +104,8 @@ def ingest_file(
         _check_columns(setup, path, opened.columns)
         state.columns = opened.columns
         validator = setup.validator(Path(state.path).name)
-        records = itertools.islice(opened.records, state.records_done, None)
-        for batch in _batches(records, settings.ingest_batch_rows()):
+        records = blocks.skip(opened.records, state.records_done)
+        for batch in blocks.batches(records, settings.ingest_batch_rows()):
             _store_batch(ws, state, validator, batch, actor or Actor.local())
             if on_progress is not None:
                 on_progress(batch[-1].line, opened.total)
@@ -153,37 +153,29 @@ def _check_columns(setup: Setup, path: Path, columns: list[str] | None) -> None:
         )
 
 
-def _batches(records: Iterator[SourceRecord], size: int) -> Iterator[list[SourceRecord]]:
-    while batch := list(itertools.islice(records, size)):
-        yield batch
-
-
 def _store_batch(
     ws: Workspace,
     state: Checkpoint,
     validator: Validator,
-    batch: list[SourceRecord],
+    batch: list[blocks.Item],
     actor: Actor,
 ) -> None:
     name = Path(state.path).name
-    good: list[Mapped] = []
-    rejected: list[tuple[SourceRecord, RecordError]] = []
-    for record in batch:
-        try:
-            good.append(validate_record(validator, record, state.provenance, name))
-        except RecordError as error:
-            rejected.append((record, error))
+    validate = partial(validate_record, validator, base=state.provenance, file_name=name)
+    mapped = map_batch(batch, validator, state.provenance, name, validate)
     part = f"{state.sha256[:16]}-{state.batches_done:06d}"
-    written = write_events(ws, part, good)
+    for table, rows in mapped.tables.items():
+        ws.events.write_part(table, part, rows)
+    written = sum(rows.num_rows for rows in mapped.tables.values())
     state.batches_done += 1
-    state.records_done += len(batch)
-    state.rows_stored += len(good)
-    state.rows_quarantined += len(rejected)
+    state.records_done += mapped.records
+    state.rows_stored += mapped.stored
+    state.rows_quarantined += len(mapped.rejected)
     state.event_rows += written
     with ws.db.begin() as conn:
-        entities = put_entities(conn, _entities(good))
+        entities = put_entities(conn, mapped.entities) + mapped.repeated
         state.entities_stored += entities
-        quarantine.add(conn, state, rejected)
+        quarantine.add(conn, state, mapped.rejected)
         checkpoint.save(conn, state)
         collected = Collection(
             actor=actor,
@@ -192,8 +184,8 @@ def _store_batch(
             file_name=name,
             batch=state.batches_done - 1,
             lines=batch[-1].line,
-            rows_stored=len(good),
-            rows_quarantined=len(rejected),
+            rows_stored=mapped.stored,
+            rows_quarantined=len(mapped.rejected),
             entities_stored=entities,
         )
         track_event(conn, collected)
@@ -220,11 +212,6 @@ def write_events(ws: Workspace, part: str, mapped: Iterable[Mapped]) -> int:
     for table, table_rows in rows.items():
         ws.events.write_part(table, part, pa.Table.from_pylist(table_rows, EVENT_TABLES[table]))
     return sum(len(table_rows) for table_rows in rows.values())
-
-
-def _entities(mapped: list[Mapped]) -> Iterator[tuple[EntityProxy, Provenance]]:
-    for item in mapped:
-        yield from item.entities
 
 
 def _drop_uncommitted_parts(ws: Workspace, digest: str, committed: int) -> None:

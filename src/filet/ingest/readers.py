@@ -16,19 +16,28 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from filet import settings
 from filet.finance.assets import ASSET_COLUMNS
 from filet.finance.bods import statement_fields, statement_records
+from filet.ingest.blocks import Item, records_of
 from filet.ingest.businesses import BUSINESS_COLUMNS
 from filet.ingest.convert import is_missing
 from filet.ingest.crypto_assets import CHAIN_COLUMNS, WALLET_COLUMNS
 from filet.ingest.goaml import FIX_BY_FIELDS, goaml_records
-from filet.ingest.nmea import nmea_records, parse_nmea
-from filet.ingest.records import WHOLE_RECORD, IngestError, RecordError, SourceRecord, check_text
+from filet.ingest.nmea import nmea_items, parse_nmea
+from filet.ingest.records import (
+    WHOLE_RECORD,
+    AddedColumns,
+    IngestError,
+    RecordError,
+    SourceRecord,
+    check_text,
+)
 from filet.network import messaging
 from filet.network.cdr import cdr_columns, cdr_records, csv_columns, with_numbers
 from filet.network.contacts import CONTACT_NUMBERS
@@ -62,19 +71,8 @@ _GIVEN: ContextVar[dict[str, str]] = ContextVar("given_fields")
 _MENTIONING = ("telegram", "whatsapp", "extraction", "pv")
 
 
-class ColumnAdder(Protocol):
-    """A CSV reader that adds derived columns (keys, normalized numbers) to each record."""
-
-    def announced(self, header: list[str] | None) -> list[str] | None: ...
-
-    def header(self, columns: list[str] | None) -> list[str] | None: ...
-
-    def fields(self, fields: dict[str, Any]) -> dict[str, Any]: ...
-
-    def records(self, records: Iterator[SourceRecord]) -> Iterator[SourceRecord]: ...
-
-
-_COLUMN_ADDERS: dict[str, ColumnAdder] = {
+# CSV readers that add derived columns (keys, normalized or checked values).
+_COLUMN_ADDERS: dict[str, AddedColumns] = {
     "contacts": CONTACT_NUMBERS,
     "screening": SCREENING_COLUMNS,
     "assets": ASSET_COLUMNS,
@@ -86,11 +84,23 @@ _COLUMN_ADDERS: dict[str, ColumnAdder] = {
 
 @dataclass
 class Opened:
-    """An open source: its columns (CSV header), its records and how many lines it has."""
+    """An open source: its columns (CSV header), its records and how many lines it has.
+
+    A reader that decodes runs of records at once hands them over as blocks of columns
+    (``filet.ingest.blocks``), which ``records_of`` reads back as records.
+    """
 
     columns: list[str] | None
-    records: Iterator[SourceRecord]
+    records: Iterator[Item]
     total: int
+
+
+@dataclass
+class _Csv:
+    """A CSV file's header and rows as records, before a reader adds to them."""
+
+    columns: list[str]
+    records: Iterator[SourceRecord]
 
 
 def fingerprint(path: Path) -> tuple[str, int]:
@@ -124,11 +134,12 @@ def open_records(reader: str, path: Path, total: int, delimiter: str = ",") -> I
     with _open_records(reader, path, total, delimiter) as opened:
         given = _GIVEN.get({})
         if given:
-            opened.records = _with_given(opened.records, given)
+            opened.records = _with_given(records_of(opened.records), given)
         if reader in _MENTIONING:
             # After the given case and seizure, which each identifier's text then carries;
             # named as the provenance names the file (the checkpoint keeps it resolved).
-            opened.records = messaging.with_mentions(opened.records, path.resolve().name)
+            records = records_of(opened.records)
+            opened.records = messaging.with_mentions(records, path.resolve().name)
         yield opened
 
 
@@ -148,21 +159,22 @@ def _open_records(reader: str, path: Path, total: int, delimiter: str) -> Iterat
     with path.open("rb") as handle:
         lines = (raw.decode("utf-8", "surrogateescape") for raw in handle)
         if reader == "csv":
-            yield _open_csv(lines, path, total, delimiter)
+            csv_file = _open_csv(lines, path, delimiter)
+            yield Opened(csv_file.columns, csv_file.records, total)
         elif reader == "cdr":
-            opened = _open_csv(lines, path, total, delimiter)
+            opened = _open_csv(lines, path, delimiter)
             yield Opened(cdr_columns(opened.columns), cdr_records(opened.records), total)
         elif reader == "terminal":
-            opened = _open_csv(lines, path, total, delimiter)
+            opened = _open_csv(lines, path, delimiter)
             yield Opened(opened.columns, terminal_records(opened.records, delimiter), total)
         elif reader in _COLUMN_ADDERS:
             adder = _COLUMN_ADDERS[reader]
-            opened = _open_csv(lines, path, total, delimiter)
+            opened = _open_csv(lines, path, delimiter)
             yield Opened(adder.announced(opened.columns), adder.records(opened.records), total)
         elif reader == "goaml":
             yield Opened(None, goaml_records(handle.read(), path), total)
         elif reader == "nmea":
-            yield Opened(None, nmea_records(lines), total)
+            yield Opened(None, nmea_items(lines, settings.nmea_fast()), total)
         elif reader == "telegram":
             yield Opened(None, messaging.telegram_records("".join(lines)), total)
         elif reader == "whatsapp":
@@ -259,7 +271,7 @@ class _Tap:
         return first, raw
 
 
-def _open_csv(lines: Iterator[str], path: Path, total: int, delimiter: str) -> Opened:
+def _open_csv(lines: Iterator[str], path: Path, delimiter: str) -> _Csv:
     tap = _Tap(lines)
     reader = csv.reader(tap, delimiter=delimiter)
     try:
@@ -280,7 +292,7 @@ def _open_csv(lines: Iterator[str], path: Path, total: int, delimiter: str) -> O
         raise IngestError(
             f"{path}:1: en-tête CSV illisible / unreadable header: {error}"
         ) from error
-    return Opened(columns, _csv_records(reader, tap, columns), total)
+    return _Csv(columns, _csv_records(reader, tap, columns))
 
 
 def _numbered(names: list[str]) -> list[str]:

@@ -72,12 +72,7 @@ class MappingValidator:
         mapped = Mapped()
         if self.mapping.entities is not None:
             texts = {k: text_value(v) for k, v in fields.items() if not is_missing(v)}
-            made: dict[str, EntityProxy] = {}
-            for entity in self.mapping.entities.entities:
-                proxy = self._entity(entity, texts, made)
-                if proxy is not None:
-                    made[entity.name] = proxy
-                    mapped.entities.append((proxy, provenance))
+            mapped.entities = [(proxy, provenance) for proxy in self.entities(texts)]
         for event in self.mapping.events:
             row = _event_row(event, fields)
             if row is None:
@@ -92,6 +87,16 @@ class MappingValidator:
                 "nothing to store: empty keys and no event",
             )
         return mapped
+
+    def entities(self, texts: dict[str, str]) -> list[EntityProxy]:
+        """The entities of a record whose fields are ``texts`` (as ``text_value`` writes
+        them), the same objects for the same values; raises ``RecordError``."""
+        made: dict[str, EntityProxy] = {}
+        for entity in self.mapping.entities.entities if self.mapping.entities else []:
+            proxy = self._entity(entity, texts, made)
+            if proxy is not None:
+                made[entity.name] = proxy
+        return list(made.values())
 
     def _entity(
         self, entity: EntityMapping, texts: dict[str, str], made: dict[str, EntityProxy]

@@ -118,7 +118,6 @@ def steps(thresholds: EncounterThresholds, dialect: Dialect) -> list[Step]:
         Step(_pairs(thresholds, dialect), "encounter_pairs"),
         Step(_grid(thresholds, dialect), "encounter_grid"),
         Step(_close(thresholds, dialect), "encounter_close"),
-        Step(_raw_runs(thresholds), "encounter_raw"),
         Step(_merged(thresholds), "encounters"),
     ]
 
@@ -173,10 +172,14 @@ def _cell_degrees(max_distance_m: float) -> float:
 
 
 def _close(thresholds: EncounterThresholds, dialect: Dialect) -> str:
-    """Pairs of MMSIs within the distance in one slot; ``island`` numbers unbroken runs."""
+    """Pairs of MMSIs within the distance in one slot; ``island`` numbers unbroken runs.
+
+    The grid is read twice, as a CTE: DuckDB then computes it once (a view read twice
+    is planned twice, its window over every position with it)."""
     neighbours = ", ".join(f"({i}, {j})" for i in (-1, 0, 1) for j in (-1, 0, 1))
     distance = dialect.distance_m("a.lat", "a.lon", "b.lat", "b.lon")
     return f"""
+        WITH grid AS (SELECT * FROM encounter_grid)
         SELECT *, slot - ROW_NUMBER() OVER (
             PARTITION BY mmsi_a, mmsi_b ORDER BY slot) AS island
         FROM (
@@ -185,10 +188,10 @@ def _close(thresholds: EncounterThresholds, dialect: Dialect) -> str:
                 a.speed_knots AS speed_a, b.speed_knots AS speed_b,
                 a.source_file AS file_a, a.source_line AS line_a,
                 b.source_file AS file_b, b.source_line AS line_b
-            FROM encounter_grid AS a
+            FROM grid AS a
             JOIN (
                 SELECT g.*, g.cell_lat + n.dlat AS near_lat, g.cell_lon + n.dlon AS near_lon
-                FROM encounter_grid AS g CROSS JOIN (VALUES {neighbours}) AS n(dlat, dlon)
+                FROM grid AS g CROSS JOIN (VALUES {neighbours}) AS n(dlat, dlon)
             ) AS b
             ON a.slot = b.slot AND a.cell_lat = b.near_lat AND a.cell_lon = b.near_lon
                 AND a.mmsi < b.mmsi
@@ -197,7 +200,7 @@ def _close(thresholds: EncounterThresholds, dialect: Dialect) -> str:
     """
 
 
-def _raw_runs(thresholds: EncounterThresholds) -> str:
+def _raw_runs(thresholds: EncounterThresholds, close: str) -> str:
     """Unbroken runs long enough, grouped with the previous run when close in time."""
     step_minutes = thresholds.resample_minutes
     min_slots = math.ceil(thresholds.min_raw_minutes / step_minutes - 1e-9)
@@ -211,7 +214,7 @@ def _raw_runs(thresholds: EncounterThresholds) -> str:
                 PARTITION BY mmsi_a, mmsi_b ORDER BY start_slot) AS gap_slots
             FROM (
                 SELECT mmsi_a, mmsi_b, island, MIN(slot) AS start_slot, MAX(slot) AS end_slot
-                FROM encounter_close
+                FROM {close}
                 GROUP BY mmsi_a, mmsi_b, island
                 HAVING MAX(slot) - MIN(slot) >= {min_slots}
             ) AS runs
@@ -220,17 +223,21 @@ def _raw_runs(thresholds: EncounterThresholds) -> str:
 
 
 def _merged(thresholds: EncounterThresholds) -> str:
+    """Close slots grouped by merged encounter; the runs and the slots come from one
+    CTE, so that DuckDB finds the close pairs once, not once for each."""
     min_slots = math.ceil(thresholds.min_duration_hours * 60 / thresholds.resample_minutes - 1e-9)
     speed = thresholds.max_median_speed_knots
     return f"""
+        WITH close_slots AS (SELECT * FROM encounter_close),
+            raw_runs AS ({_raw_runs(thresholds, "close_slots")})
         SELECT c.mmsi_a, c.mmsi_b, MIN(c.slot) AS start_slot, MAX(c.slot) AS end_slot,
             ROUND(AVG(c.lat), 5) AS lat, ROUND(AVG(c.lon), 5) AS lon,
             ROUND(MIN(c.distance_m), 1) AS min_distance_m,
             MEDIAN(c.speed_a) AS median_speed_a, MEDIAN(c.speed_b) AS median_speed_b,
             ARG_MIN(c.file_a, c.slot) AS file_a, ARG_MIN(c.line_a, c.slot) AS line_a,
             ARG_MIN(c.file_b, c.slot) AS file_b, ARG_MIN(c.line_b, c.slot) AS line_b
-        FROM encounter_close AS c
-        JOIN encounter_raw AS r
+        FROM close_slots AS c
+        JOIN raw_runs AS r
             ON c.mmsi_a = r.mmsi_a AND c.mmsi_b = r.mmsi_b AND c.island = r.island
         GROUP BY c.mmsi_a, c.mmsi_b, r.encounter_id
         HAVING MAX(c.slot) - MIN(c.slot) >= {min_slots}

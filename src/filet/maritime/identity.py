@@ -72,17 +72,15 @@ def steps(thresholds: IdentityThresholds, dialect: Dialect) -> list[Step]:
         for kind, key, field, value in _TRACKED
     )
     series = "PARTITION BY key_kind, key, field"
+    # The number and the previous value share one window (one sort of the reports).
+    in_order = f"OVER ({series} ORDER BY ts, source_file, source_line)"
     flagged = f"""
         SELECT *, SUM(CASE WHEN value = previous THEN 0 ELSE 1 END) OVER (
             {series} ORDER BY seq ROWS UNBOUNDED PRECEDING) AS run_id
         FROM (
-            SELECT *, LAG(value) OVER ({series} ORDER BY seq) AS previous
-            FROM (
-                SELECT *, ROW_NUMBER() OVER (
-                    {series} ORDER BY ts, source_file, source_line) AS seq
-                FROM identity_values
-            ) AS numbered
-        ) AS lagged
+            SELECT *, ROW_NUMBER() {in_order} AS seq, LAG(value) {in_order} AS previous
+            FROM identity_values
+        ) AS numbered
     """
     runs = f"""
         SELECT key_kind, key, field, MIN(value) AS value, MIN(seq) AS first_seq,

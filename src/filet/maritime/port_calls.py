@@ -108,7 +108,12 @@ def _cell_degrees(exit_km: float) -> float:
 
 
 def _near(thresholds: PortCallThresholds, dialect: Dialect, ports: Sequence[Port]) -> str:
-    """Each position with its nearest port within the exit radius (NULL when none)."""
+    """Each position with its nearest port within the exit radius (NULL when none).
+
+    Only the positions within a radius are ranked by distance, then joined back by
+    their key (MMSI, time, file, line) to the positions of the vessels that came near a
+    port at all: the others can make no call, and ranking, then ordering, every
+    position, most of them near no port, took two windows over all of them."""
     cell = _cell_degrees(thresholds.exit_km)
     values = ", ".join(
         f"('{p.locode}', {p.lat}, {p.lon}, {math.floor(p.lat / cell)}, {math.floor(p.lon / cell)})"
@@ -117,30 +122,43 @@ def _near(thresholds: PortCallThresholds, dialect: Dialect, ports: Sequence[Port
     neighbours = ", ".join(f"({i}, {j})" for i in (-1, 0, 1) for j in (-1, 0, 1))
     distance = dialect.distance_m("p.lat", "p.lon", "q.port_lat", "q.port_lon")
     epoch = dialect.epoch_microseconds("p.ts")
+    key = ("mmsi", "ts", "source_file", "source_line")
     return f"""
-        SELECT * FROM (
-            SELECT p.mmsi, p.ts, {epoch} AS ts_us, p.lat, p.lon, p.sog_knots,
-                p.source_file, p.source_line, q.locode, {distance} AS port_m,
-                ROW_NUMBER() OVER (
-                    PARTITION BY p.mmsi, p.ts, p.source_file, p.source_line
-                    ORDER BY {distance}, q.locode) AS nearest
-            FROM ais_positions AS p
-            LEFT JOIN (
-                SELECT v.*, v.cell_lat + n.dlat AS near_lat, v.cell_lon + n.dlon AS near_lon
-                FROM (VALUES {values}) AS v(locode, port_lat, port_lon, cell_lat, cell_lon)
-                CROSS JOIN (VALUES {neighbours}) AS n(dlat, dlon)
-            ) AS q
-            ON CAST(floor(p.lat / {cell}) AS BIGINT) = q.near_lat
-                AND CAST(floor(p.lon / {cell}) AS BIGINT) = q.near_lon
-                AND {distance} <= {thresholds.exit_km * 1000}
-        ) AS ranked
-        WHERE nearest = 1
+        WITH nearest AS (
+            SELECT * FROM (
+                SELECT p.mmsi, p.ts, p.source_file, p.source_line, q.locode,
+                    {distance} AS port_m,
+                    ROW_NUMBER() OVER (
+                        PARTITION BY {", ".join(f"p.{column}" for column in key)}
+                        ORDER BY {distance}, q.locode) AS rank_by_distance
+                FROM ais_positions AS p
+                JOIN (
+                    SELECT v.*, v.cell_lat + n.dlat AS near_lat, v.cell_lon + n.dlon AS near_lon
+                    FROM (VALUES {values}) AS v(locode, port_lat, port_lon, cell_lat, cell_lon)
+                    CROSS JOIN (VALUES {neighbours}) AS n(dlat, dlon)
+                ) AS q
+                ON CAST(floor(p.lat / {cell}) AS BIGINT) = q.near_lat
+                    AND CAST(floor(p.lon / {cell}) AS BIGINT) = q.near_lon
+                    AND {distance} <= {thresholds.exit_km * 1000}
+            ) AS ranked
+            WHERE rank_by_distance = 1
+        )
+        SELECT p.mmsi, p.ts, {epoch} AS ts_us, p.lat, p.lon, p.sog_knots,
+            p.source_file, p.source_line, n.locode, n.port_m
+        FROM ais_positions AS p
+        LEFT JOIN nearest AS n
+            ON {" AND ".join(f"n.{column} = p.{column}" for column in key)}
+        WHERE p.mmsi IN (SELECT mmsi FROM nearest)
     """
 
 
 def _zoned(thresholds: PortCallThresholds, dialect: Dialect, near: str) -> str:
     """``visit`` numbers the runs of positions inside an exit radius; the speed and
-    silence to the next position say whether the vessel stopped."""
+    silence to the next position say whether the vessel stopped.
+
+    The next position's ``visit`` is this one's, plus one when the next is outside every
+    radius: so the count and the next position come from one window over the positions,
+    where ``LEAD(visit)`` would sort them all a second time."""
     window = "OVER (PARTITION BY mmsi ORDER BY ts_us, source_file, source_line)"
     hop = dialect.distance_m("lat", "lon", "next_lat", "next_lon")
     return f"""
@@ -149,14 +167,15 @@ def _zoned(thresholds: PortCallThresholds, dialect: Dialect, near: str) -> str:
                 THEN {hop} / {METRES_PER_NAUTICAL_MILE} * {_US_PER_HOUR} / (next_us - ts_us)
             END AS implied_knots
         FROM (
-            SELECT *, LEAD(ts_us) {window} AS next_us, LEAD(lat) {window} AS next_lat,
-                LEAD(lon) {window} AS next_lon, LEAD(visit) {window} AS next_visit,
-                LEAD(locode) {window} AS next_locode
+            SELECT *, CASE WHEN next_us IS NOT NULL
+                THEN visit + CASE WHEN next_locode IS NULL THEN 1 ELSE 0 END END AS next_visit
             FROM (
-                SELECT *, SUM(CASE WHEN locode IS NULL THEN 1 ELSE 0 END) {window} AS visit
+                SELECT *, SUM(CASE WHEN locode IS NULL THEN 1 ELSE 0 END) {window} AS visit,
+                    LEAD(ts_us) {window} AS next_us, LEAD(lat) {window} AS next_lat,
+                    LEAD(lon) {window} AS next_lon, LEAD(locode) {window} AS next_locode
                 FROM {near}
-            ) AS numbered
-        ) AS linked
+            ) AS linked
+        ) AS numbered
         WHERE locode IS NOT NULL
     """
 

@@ -100,34 +100,33 @@ def steps(thresholds: SpoofingThresholds, dialect: Dialect) -> list[Step]:
             FROM ais_positions
         ) AS consecutive
     """
-    first_jumps = """
-        SELECT * FROM (
-            SELECT mmsi, ts_us AS jump_us, distance_nm AS jump_nm, next_us AS jump_end_us,
-                source_file AS jump_file, source_line AS jump_line,
-                next_file AS jump_next_file, next_line AS jump_next_line,
-                ROW_NUMBER() OVER (PARTITION BY mmsi ORDER BY position_rank) AS jump_rank
-            FROM spoofing_pairs WHERE is_jump
-        ) AS ranked
-        WHERE jump_rank = 1
-    """
+    # The pairs are read three times, through one CTE: DuckDB then computes their
+    # window over every position once, where three reads of a view plan it three times.
     summary = """
+        WITH pairs AS (SELECT * FROM spoofing_pairs),
+        first_jumps AS (
+            SELECT * FROM (
+                SELECT mmsi, ts_us AS jump_us, distance_nm AS jump_nm, next_us AS jump_end_us,
+                    source_file AS jump_file, source_line AS jump_line,
+                    next_file AS jump_next_file, next_line AS jump_next_line,
+                    ROW_NUMBER() OVER (PARTITION BY mmsi ORDER BY position_rank) AS jump_rank
+                FROM pairs WHERE is_jump
+            ) AS ranked
+            WHERE jump_rank = 1
+        )
         SELECT s.*, f.source_file AS first_file, f.source_line AS first_line,
             j.jump_us, j.jump_end_us, ROUND(j.jump_nm, 1) AS jump_nm, j.jump_file,
             j.jump_line, j.jump_next_file, j.jump_next_line
         FROM (
             SELECT mmsi, COUNT(*) AS positions, MIN(ts_us) AS start_us, MAX(ts_us) AS end_us,
                 CAST(SUM(CASE WHEN is_jump THEN 1 ELSE 0 END) AS BIGINT) AS jumps
-            FROM spoofing_pairs GROUP BY mmsi
+            FROM pairs GROUP BY mmsi
         ) AS s
-        JOIN spoofing_pairs AS f ON f.mmsi = s.mmsi AND f.position_rank = 1
-        LEFT JOIN spoofing_first_jumps AS j ON j.mmsi = s.mmsi
+        JOIN pairs AS f ON f.mmsi = s.mmsi AND f.position_rank = 1
+        LEFT JOIN first_jumps AS j ON j.mmsi = s.mmsi
         ORDER BY s.mmsi
     """
-    return [
-        Step(pairs, "spoofing_pairs"),
-        Step(first_jumps, "spoofing_first_jumps"),
-        Step(summary, "spoofing_mmsis"),
-    ]
+    return [Step(pairs, "spoofing_pairs"), Step(summary, "spoofing_mmsis")]
 
 
 def mid_problem(mmsi: str) -> tuple[str, str] | None:
