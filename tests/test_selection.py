@@ -80,9 +80,10 @@ def test_commit_then_select_draws_recorded_recomputable_inspections(tmp_path: Pa
     caught = {p["consignment_id"] for p in picks} & smuggled_today
     assert len(caught) * 2 > len(smuggled_today)  # 16 of 125 inspected catch most of them
     assert all(p["reasons"] for p in picks if p["why"] == "score")
-    # Each pick shows its shipper's record before the day: consignments, inspected, seized.
+    # Each pick shows its shipper's record before its day: consignments, inspected, seized.
     pick = picks[0]
-    earlier = [r for r in world.rows if world.day_of(r) < 197 and r["shipper"] == pick["shipper"]]
+    day = next(world.day_of(r) for r in world.rows if r["consignment_id"] == pick["consignment_id"])
+    earlier = [r for r in world.rows if world.day_of(r) < day and r["shipper"] == pick["shipper"]]
     inspected = [r for r in earlier if r["inspection"] in ("clean", "seizure")]
     seized = [r for r in earlier if r["inspection"] == "seizure"]
     assert pick["shipper_record"].startswith(

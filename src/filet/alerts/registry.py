@@ -44,6 +44,7 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "filet.integrity.unjustified",
     "filet.integrity.volume",
     "filet.targeting.cargo_rules",
+    "filet.targeting.inspection_selection",
     "filet.targeting.release_anomalies",
     "filet.targeting.seal_mismatch",
     "filet.targeting.watchlist_hits",

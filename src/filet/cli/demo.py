@@ -38,6 +38,7 @@ def demo(
     console.print(
         f"\nEspace de travail / workspace: {home}\n"
         f"Essayez / try:  filet entity search 'ESPERANZA' --home {home}\n"
+        f"                filet network path demo-fournisseur --home {home}\n"
         f"                filet alerts --format jsonl --home {home}\n"
         f"                filet export --format ftm --home {home}"
     )

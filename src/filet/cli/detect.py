@@ -26,6 +26,7 @@ from filet.cli.common import (
     workspace,
 )
 from filet.engine import open_engine
+from filet.targeting.inspection_selection import noted
 
 
 class _Progress:
@@ -77,10 +78,12 @@ def detect(
         with errors.status("Démarrage du moteur / starting the engine…") as status:
             progress = _Progress(status)
             try:
-                with open_engine(chosen, spark_master) as running:
+                with open_engine(chosen, spark_master) as running, noted() as notes:
                     run_detectors(readable, running, detectors or None, thresholds, progress, who)
             except (KeyError, ValueError, ImportError) as error:
                 fail(error.args[0] if isinstance(error, KeyError) else str(error))
+    for note in notes:
+        errors.print(note, highlight=False)
     if json_output:
         print_json({"engine": chosen, "detectors": progress.counts})
         return

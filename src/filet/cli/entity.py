@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import typer
@@ -18,10 +20,12 @@ from filet.cli.common import (
     require,
     workspace,
 )
+from filet.network.mentions import SCHEMA as TEXT_SCHEMA
+from filet.network.mentions import Mention, Mentioned, mentioned_by, mentions_of
 from filet.search import search_entities
 from filet.search.fields import SEARCH_KINDS
 from filet.security.audit import Consultation, track_event
-from filet.security.policy import Action, Resource
+from filet.security.policy import Action, Resource, visible_statements_clause
 from filet.security.reads import admit, show_entity
 from filet.store.entities import StoredValue
 
@@ -106,6 +110,15 @@ def show(
         who, account = acting_account(opened, actor, purpose)
         with opened.db.begin() as conn:
             entity, values = show_entity(conn, account, entity_id, who.purpose)
+            texts: list[Mention] = []
+            named: list[Mentioned] = []
+            if entity is not None:  # admitted: read its texts with the same row filter
+                visible = None
+                if account is not None:
+                    visible = visible_statements_clause(account, Action.READ, datetime.now(UTC))
+                texts = mentions_of(conn, entity_id, visible)
+                if entity.schema.name == TEXT_SCHEMA:
+                    named = mentioned_by(conn, entity_id, visible)
             consulted = Consultation(
                 actor=who,
                 action="entity.show",
@@ -122,6 +135,8 @@ def show(
                 "schema": entity.schema.name,
                 "caption": entity.caption,
                 "values": [_value_dict(value) for value in values],
+                "mentioned_in": [asdict(text) for text in texts],
+                "mentions": [asdict(found) for found in named],
             }
         )
         return
@@ -148,6 +163,20 @@ def show(
             provenance.handling_code.value,
         )
     console.print(table)
+    _print_mentions(texts, named)
+
+
+def _print_mentions(texts: list[Mention], named: list[Mentioned]) -> None:
+    """The identifiers a message names, and the messages that name an identifier."""
+    if named:
+        console.print("[bold]Mentionne / mentions[/bold]")
+    for found in named:
+        console.print(f"   {found.schema} {found.caption} ({found.entity_id})", highlight=False)
+    if texts:
+        console.print("[bold]Mentionné dans / mentioned in[/bold]")
+    for text in texts:
+        where = " · ".join(p for p in (text.record, text.case_ref) if p)
+        console.print(f"   {text.title} ({text.text_id}; {where})", highlight=False)
 
 
 def _value_dict(value: StoredValue) -> dict[str, Any]:

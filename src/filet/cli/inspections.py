@@ -11,7 +11,6 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
-import pyarrow.compute as pc
 import sqlalchemy as sa
 import typer
 
@@ -32,21 +31,20 @@ from filet.targeting.budget import DEFAULT_RANDOM_SHARE, commitment
 from filet.targeting.cargo_model import CARGO_CONFIG, flagged
 from filet.targeting.cargo_rules import CargoRuleThresholds
 from filet.targeting.selection import (
-    TRUSTED_PARTIES,
     Assigned,
-    Trust,
     draw,
     fit,
     pending,
+    pending_trust,
     periods_drift,
     score,
-    trust_profiles,
 )
+from filet.targeting.trust import CARGO_PARTIES
 
 COMMIT_ACTION = "targeting.commit"
 HEADER = [
     "consignment_id", "container", "lane", "why", "officer", "priority", "points", "reasons",
-    *(f"{party}{suffix}" for party in TRUSTED_PARTIES for suffix in ("", "_record")),
+    *(f"{party.name}{suffix}" for party in CARGO_PARTIES for suffix in ("", "_record")),
 ]  # fmt: skip
 
 
@@ -112,11 +110,11 @@ def select(
             if waiting.num_rows == 0:
                 raise ValueError("aucun envoi en attente / no consignment awaits a decision")
             model = fit(rows, CARGO_CONFIG, rules)
-            drawn = draw(score(model, waiting), budgets, lanes, seed, random_share)
+            trust = pending_trust(rows, model.prior, CARGO_CONFIG.profile_weight)
+            drawn = draw(score(model, waiting, trust), budgets, lanes, seed, random_share)
         except ValueError as error:
             fail(str(error))
-        trust = trust_profiles(rows, pc.min(waiting["ts"]).as_py())
-        body = _write(out, drawn, trust)
+        body = _write(out, drawn)
         with ws.db.begin() as conn:
             track_event(
                 conn,
@@ -146,7 +144,7 @@ def _committed_at(conn: sa.Connection, digest: str) -> str | None:
     return None
 
 
-def _write(out: Path, drawn: list[Assigned], trust: dict[str, dict[str, Trust]]) -> bytes:
+def _write(out: Path, drawn: list[Assigned]) -> bytes:
     with out.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
@@ -156,10 +154,9 @@ def _write(out: Path, drawn: list[Assigned], trust: dict[str, dict[str, Trust]])
                 for r in item.scored.reasons
             )
             records = []
-            for party in TRUSTED_PARTIES:
-                name = item.scored.parties.get(party) or ""
-                known = trust.get(party, {}).get(name)
-                records += [name, known.said() if known else "inconnu / never seen"]
+            for party in CARGO_PARTIES:
+                known = item.scored.trust.get(party.name)
+                records += [known.name, known.said()] if known else ["", ""]
             writer.writerow(
                 [item.pick.declaration_id, item.scored.container, item.pick.lane, item.pick.why,
                  item.officer, f"{item.scored.priority:.4f}", f"{item.scored.points:g}", reasons,

@@ -14,6 +14,7 @@ import igraph as ig
 import typer
 from rich.table import Table
 
+from filet.cli import network_paths
 from filet.cli.audit import ActorOption, PurposeOption
 from filet.cli.common import (
     HomeOption,
@@ -27,13 +28,11 @@ from filet.cli.common import (
     workspace,
 )
 from filet.engine import DUCKDB, Step, open_engine
-from filet.model.identifiers import phone
 from filet.network.brokerage import ROLE_LABELS_FR, Role, brokerage_roles
 from filet.network.crosscase import cross_case_links
 from filet.network.disruption import MEASURES, Strategy, simulate
 from filet.network.edges import edge_steps, graph_from_rows
 from filet.network.exports import GraphFormat, annotated_graph, ftm_calls, write_graph
-from filet.network.paths import UnknownNumber, paths_to_top
 from filet.network.ranking import rank as rank_graph
 from filet.network.succession import Phase, Rise, SuccessionThresholds, phases, rises
 from filet.network.succession import steps as phase_steps
@@ -237,42 +236,7 @@ CALLS_IN_ORDER = """
 """
 
 
-@network_app.command("path")
-def path(
-    number: Annotated[str, typer.Argument(help="Numéro de départ / starting number.")],
-    top: Annotated[int, typer.Option(help="Têtes visées / top people aimed at.")] = 3,
-    actor: ActorOption = None,
-    purpose: PurposeOption = None,
-    home: HomeOption = None,
-    json_output: JsonOption = False,
-) -> None:
-    """Remonter jusqu'aux têtes du réseau / path to the top: from a number, the chains of
-    calls that reach the best-ranked people, each link with its first fadette line."""
-    graph = annotated_graph(_edges(home, actor, purpose))
-    try:
-        start = phone.normalize(number)
-    except ValueError:
-        start = number.strip()
-    try:
-        chains = paths_to_top(graph, rank_graph(graph), start, top)
-    except UnknownNumber as error:
-        fail(str(error))
-    if json_output:
-        print_json([asdict(chain) for chain in chains])
-        return
-    if not chains:
-        console.print("Aucune tête joignable / no top person reachable from this number.")
-    for chain in chains:
-        console.print(
-            f"[bold]→ {chain.target}[/bold] rang / rank {chain.target_rank} "
-            f"(score {chain.target_score:.3f}), {chain.hops} saut(s) / hop(s), "
-            f"maillon le plus faible / weakest link {chain.weakest_link_calls} appel(s)"
-        )
-        for link in chain.links:
-            console.print(
-                f"   {link.a} — {link.b}: {link.calls} appel(s) / calls, "
-                f"1er / first {link.first_call} ({link.source_file}:{link.source_line})"
-            )
+network_app.command("path")(network_paths.path)
 
 
 @network_app.command("phases")

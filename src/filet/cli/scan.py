@@ -32,6 +32,8 @@ from filet.finance.ownership import (
 from filet.ingest import ingest_file
 from filet.security.audit import Actor, Disclosure, track_event
 from filet.store import Workspace
+from filet.targeting.inspection_selection import DETECTOR_ID as SELECTION
+from filet.targeting.inspection_selection import noted
 
 
 def scan(
@@ -68,6 +70,15 @@ def scan(
     detector: Annotated[
         list[str] | None, typer.Option("--detector", help="Only these detectors (repeatable).")
     ] = None,
+    budget: Annotated[
+        str | None,
+        typer.Option(
+            "--budget",
+            help="Inspections the learned selection spends on the consignments awaiting a "
+            "decision (--format ens): a count (25) or a share (5%); default: "
+            "targeting.inspection_selection.budget_share.",
+        ),
+    ] = None,
     engine: Annotated[str, typer.Option("--engine", help="duckdb or spark.")] = settings.get(
         "engine"
     ),
@@ -101,8 +112,8 @@ def scan(
                 report = ingest_file(ws, path, format, mapping=mapping)
                 digests.append(report.sha256)
                 console.print(f"{path}: {report.summary()}", highlight=False)
-            with open_engine(engine, spark_master) as running:
-                found = run_detectors(ws, running, detector or None)
+            with open_engine(engine, spark_master) as running, noted() as notes:
+                found = run_detectors(ws, running, detector or None, _budget(budget))
             lists = applied(JurisdictionThresholds())
             with ws.db.begin() as conn:
                 reports = []
@@ -114,6 +125,8 @@ def scan(
             fail(str(error))
         finally:
             ws.close()
+    for note in notes:
+        console.print(note, highlight=False)
     _report_owners(reports, owners)
     lines = [orjson.dumps(alert.to_dict()) + b"\n" for alert in found]
     digest = hashlib.sha256(b"".join(lines))
@@ -151,6 +164,22 @@ def _report_owners(
         f"{len(reports)} entités détenues / held entities: bénéficiaires écrits dans / "
         f"owners written to {path}"
     )
+
+
+def _budget(value: str | None) -> dict[str, dict[str, str]]:
+    """``--budget 25`` or ``--budget 5%`` as the selection's threshold overrides."""
+    if value is None:
+        return {}
+    text = value.strip()
+    try:
+        if text.endswith("%"):
+            share = float(text[:-1]) / 100
+            return {SELECTION: {"budget_share": str(share), "budget_count": "0"}}
+        if int(text) > 0:
+            return {SELECTION: {"budget_count": text}}
+    except ValueError:
+        pass
+    fail(f"--budget {value!r} : attendu / expected a count (25) or a share (5%)")
 
 
 def _per_file(formats: list[str], files: int) -> list[str]:

@@ -22,6 +22,7 @@ from filet.demo.integrity import IntegrityPart
 from filet.demo.intelligence import IntelligencePart
 from filet.demo.maritime import MaritimePart
 from filet.demo.network import NetworkPart
+from filet.demo.network_ties import NetworkTiesPart
 from filet.demo.parts import DemoPart, Expectation
 from filet.demo.passengers import PassengersPart
 from filet.demo.terminal import TerminalPart
@@ -38,6 +39,7 @@ PARTS: tuple[Callable[[], DemoPart], ...] = (
     WealthPart,
     CryptoPart,
     NetworkPart,
+    NetworkTiesPart,
     MaritimePart,
     IntegrityPart,
     CargoPart,

@@ -62,6 +62,13 @@ FORMATS: dict[str, Format] = {
         Format("cdr", "cdr", "Fadettes / call detail records (CSV générique / generic)", "cdr"),
         Format("cells", "csv", "Listes de relais / cell-site lists (CSV)", "cells"),
         Format("contacts", "contacts", "Répertoires saisis / seized contact lists", "contacts"),
+        Format("meetings", "meetings", "Rencontres (surveillance, PV) / meetings", "meetings"),
+        Format(
+            "meetings-edgelist",
+            "edgelist",
+            "Rencontres en liste d'arêtes / meetings as an edge list (a b n, Montagna)",
+            "meetings",
+        ),
         Format("telegram", "telegram", "Export Telegram Desktop (result.json)", "seized"),
         Format("whatsapp", "whatsapp", "Export de discussion WhatsApp / chat export", "seized"),
         Format("extraction", "extraction", "Rapports d'extraction / extraction reports", "seized"),

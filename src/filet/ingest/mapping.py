@@ -35,7 +35,7 @@ TOP_KEYS = {
     "entities",
     "events",
 }
-COLUMN_KEYS = {"column", "format", "timezone", "min", "max", "required", "values"}
+COLUMN_KEYS = {"column", "format", "timezone", "min", "max", "required", "values", "optional"}
 PROVENANCE_KEYS = {"dataset", "collecting_service", "grading", "handling", "collected_at"}
 TIMESTAMP_FORMATS = ("iso", "epoch_s", "epoch_ms", "epoch_days")
 _SOURCE_FIELDS = {"source_file", "source_line"}
@@ -54,6 +54,8 @@ class Column:
     decimal: str = "."  # "," for numbers written the French way: 43,25
     # The only values a text field may take (a code list); empty: any text.
     values: tuple[str, ...] = ()
+    # A column a file may lack (added to a layout later): the field is then empty.
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,15 @@ class Mapping:
             for target, spec in event.fields.items():
                 used.setdefault(spec.column, f"events.{event.table}.fields.{target}")
         return used
+
+    def optional_columns(self) -> set[str]:
+        """Source columns a file may lack: only ``optional`` event fields read them."""
+        specs = [spec for event in self.events for spec in event.fields.values()]
+        needed = {spec.column for spec in specs if not spec.optional}
+        needed |= {spec.column for spec in self.provenance_columns.values()}
+        for entity in self.entities.entities if self.entities else []:
+            needed |= set(entity.refs)
+        return {spec.column for spec in specs if spec.optional} - needed
 
 
 class _EntitiesOnly(QueryMapping):
@@ -236,6 +247,8 @@ def _column(
             raise IngestError(f"{name}: {where}.{key}: pour les nombres / for numbers only")
         if key == "values" and (timestamp or numeric):
             raise IngestError(f"{name}: {where}.values: pour le texte / for text only")
+        if key == "optional" and not isinstance(spec[key], bool):
+            raise IngestError(f"{name}: {where}.optional: true ou / or false")
     try:
         ZoneInfo(str(spec.get("timezone", "UTC")))
     except (ZoneInfoNotFoundError, ValueError) as error:
@@ -249,6 +262,7 @@ def _column(
         required=bool(spec.get("required", required)),
         decimal=decimal,
         values=_values(spec.get("values", []), name, f"{where}.values"),
+        optional=spec.get("optional", False) is True,
     )
 
 

@@ -142,9 +142,8 @@ def _resume_or_start(
 def _check_columns(setup: Setup, path: Path, columns: list[str] | None) -> None:
     if setup.mapping is None or columns is None:
         return
-    missing = {
-        column: key for column, key in setup.mapping.columns().items() if column not in columns
-    }
+    absent = set(setup.mapping.columns()) - set(columns) - setup.mapping.optional_columns()
+    missing = {column: key for column, key in setup.mapping.columns().items() if column in absent}
     if missing:
         listed = ", ".join(f"{column!r} ({key})" for column, key in missing.items())
         raise IngestError(

@@ -42,6 +42,7 @@ from filet.network import messaging
 from filet.network.cdr import cdr_columns, cdr_records, csv_columns, with_numbers
 from filet.network.contacts import CONTACT_NUMBERS
 from filet.network.extraction import extraction_fields, extraction_records
+from filet.network.meetings import MEETING_COLUMNS, edgelist_fields, edgelist_records
 from filet.network.pv import paragraph_fields, pv_records
 from filet.targeting.screening import SCREENING_COLUMNS
 from filet.targeting.terminal_events import checked_fields, terminal_records
@@ -54,6 +55,8 @@ READERS = (
     "nmea",
     "cdr",
     "contacts",
+    "meetings",
+    "edgelist",
     "telegram",
     "whatsapp",
     "extraction",
@@ -74,6 +77,7 @@ _MENTIONING = ("telegram", "whatsapp", "extraction", "pv")
 # CSV readers that add derived columns (keys, normalized or checked values).
 _COLUMN_ADDERS: dict[str, AddedColumns] = {
     "contacts": CONTACT_NUMBERS,
+    "meetings": MEETING_COLUMNS,
     "screening": SCREENING_COLUMNS,
     "assets": ASSET_COLUMNS,
     "businesses": BUSINESS_COLUMNS,
@@ -175,6 +179,8 @@ def _open_records(reader: str, path: Path, total: int, delimiter: str) -> Iterat
             yield Opened(None, goaml_records(handle.read(), path), total)
         elif reader == "nmea":
             yield Opened(None, nmea_items(lines, settings.nmea_fast()), total)
+        elif reader == "edgelist":
+            yield Opened(None, edgelist_records(lines), total)
         elif reader == "telegram":
             yield Opened(None, messaging.telegram_records("".join(lines)), total)
         elif reader == "whatsapp":
@@ -207,6 +213,8 @@ def parse_raw(reader: str, raw: str, columns: list[str] | None, delimiter: str =
     if reader in _COLUMN_ADDERS:
         adder = _COLUMN_ADDERS[reader]
         return adder.fields(parse_raw("csv", raw, adder.header(columns), delimiter))
+    if reader == "edgelist":
+        return edgelist_fields(raw)
     if reader == "telegram":
         return messaging.telegram_fields(_json_fields(raw), {})
     if reader == "whatsapp":

@@ -4,8 +4,10 @@ Each message or procès-verbal paragraph with identifiers is a ``CaseText`` (sch
 ``filet/model/schema/CaseText.yaml``, made at ingest by ``ingest/mappings/seized.yaml``)
 whose ``mentions`` are the identifiers' entities. Reading them back answers what an
 investigator asks of a number or an account: in which message, of which seizure, on
-which date, at which ``file:line``. Only readable values count, so a text held in a
-compartment the reader is not in is not listed.
+which date, at which ``file:line``; and, the other way round (``mentioned_by``), what
+a message or a paragraph names. ``filet entity show`` and the workbench's entity page
+list both. Only readable values count, so a text held in a compartment the reader is
+not in is not listed.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from filet.store.entities import load_entity
 from filet.store.tables import statements
 
 SCHEMA = "CaseText"
@@ -35,6 +38,38 @@ class Mention:
     chat: str | None
     sender: str | None
     document: str | None
+
+
+@dataclass(frozen=True)
+class Mentioned:
+    """An identifier a text names, as the reader may read it."""
+
+    entity_id: str
+    schema: str
+    caption: str
+
+
+def mentioned_by(
+    conn: sa.Connection,
+    text_id: str,
+    visible: sa.ColumnElement[bool] | None,
+    most: int = MOST_SHOWN,
+) -> list[Mentioned]:
+    """The entities a ``CaseText`` mentions (phones, accounts, wallets, plates…), the
+    other way round from ``mentions_of``; those the reader may not read are left out."""
+    naming = sa.select(statements.c.value).where(
+        statements.c.entity_id == text_id,
+        statements.c.schema == SCHEMA,
+        statements.c.prop == MENTIONS,
+    )
+    if visible is not None:
+        naming = naming.where(visible)
+    found = []
+    for entity_id in conn.scalars(naming.distinct().order_by(statements.c.value).limit(most)):
+        entity = load_entity(conn, entity_id, visible=visible)
+        if entity is not None:
+            found.append(Mentioned(entity_id, entity.schema.name, entity.caption))
+    return sorted(found, key=lambda m: (m.schema, m.caption, m.entity_id))
 
 
 def mentions_of(

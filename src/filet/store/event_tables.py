@@ -294,6 +294,8 @@ EVENT_TABLES: dict[str, pa.Schema] = {
     # date of birth is midnight UTC. `payment_method` is cash, card, transfer, voucher,
     # miles or other; `travel_status` confirmed, checked-in, boarded, no-show or go-show;
     # `party_size` the travellers on the PNR, `split_from` the locator it was split from.
+    # `contact_phone` and `contact_email` are the PNR's contact details (Annex I item 5);
+    # `inspection` is the customs outcome (none, clean, seizure), empty when not known.
     # `name_keys`, `document_key`, `surname_folded` and `payer_folded` are derived at
     # ingest by the screening reader (filet.targeting.screening) for the SQL joins.
     "passengers": pa.schema(
@@ -314,6 +316,8 @@ EVENT_TABLES: dict[str, pa.Schema] = {
             pa.field("payment_method", pa.string()),
             pa.field("payer_name", pa.string()),
             pa.field("travel_agent", pa.string()),
+            pa.field("contact_phone", pa.string()),
+            pa.field("contact_email", pa.string()),
             pa.field("one_way", pa.bool_()),
             pa.field("return_ts", pa.timestamp("us", tz="UTC")),
             pa.field("checked_bags", pa.int64()),
@@ -321,6 +325,7 @@ EVENT_TABLES: dict[str, pa.Schema] = {
             pa.field("frequent_flyer", pa.string()),
             pa.field("party_size", pa.int64()),
             pa.field("split_from", pa.string()),
+            pa.field("inspection", pa.string()),
             pa.field("name_keys", pa.string()),
             pa.field("document_key", pa.string()),
             pa.field("surname_folded", pa.string()),
@@ -386,6 +391,22 @@ EVENT_TABLES: dict[str, pa.Schema] = {
             pa.field("name", pa.string()),
             pa.field("number", pa.string()),
             pa.field("email", pa.string()),
+            pa.field("case_ref", pa.string()),
+            pa.field("seizure_ref", pa.string()),
+            *_PROVENANCE_FIELDS,
+        ]
+    ),
+    # Meetings seen by surveillance or told in a procès-verbal (filet.network.meetings):
+    # one row per meeting, its participants joined by "; " (phones in E.164, names as
+    # written), `meetings` the meetings the row stands for (a published edge list gives
+    # a count per pair and no date, hence `start_ts` may be empty).
+    "meetings": pa.schema(
+        [
+            pa.field("start_ts", pa.timestamp("us", tz="UTC")),
+            pa.field("participants", pa.string(), nullable=False),
+            pa.field("meetings", pa.int64(), nullable=False),
+            pa.field("place", pa.string()),
+            pa.field("source", pa.string()),
             pa.field("case_ref", pa.string()),
             pa.field("seizure_ref", pa.string()),
             *_PROVENANCE_FIELDS,

@@ -15,7 +15,6 @@ unknown. Training settings and reasons are those of :mod:`filet.targeting.model`
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
 
 import lightgbm as lgb
 import numpy as np
@@ -25,7 +24,7 @@ import pyarrow.compute as pc
 from filet.engine import open_engine
 from filet.store.events import EventStore
 from filet.targeting.cargo_rules import RULES, CargoRuleThresholds, flag_steps
-from filet.targeting.evaluate import AtShare, at_shares, mean_of, split
+from filet.targeting.evaluate import Comparison, compare_rankings, date_cuts, split
 from filet.targeting.features import Vocabulary, numbers
 from filet.targeting.model import ModelConfig, Reason, strongest, without_outcomes
 from filet.targeting.profiles import Profile, feature_names, profile_features
@@ -79,6 +78,12 @@ def flagged(events: EventStore, thresholds: CargoRuleThresholds | None = None) -
     with open_engine("duckdb") as engine:
         events.register(engine)
         rows = engine.run_table(flag_steps(thresholds or CargoRuleThresholds(), engine.dialect))
+    return labelled(rows)
+
+
+def labelled(rows: pa.Table) -> pa.Table:
+    """The cargo rules' flagged rows in a stable order (time, consignment, line), with
+    the outcome as ``seized``: true, false, or empty if not inspected."""
     table = rows.sort_by(
         [("ts", "ascending"), ("consignment_id", "ascending"), ("source_line", "ascending")]
     )
@@ -218,36 +223,15 @@ def _reason(
     return Reason(name, label_fr, label_en, value, round(contribution, 4))
 
 
-@dataclass(frozen=True)
-class Comparison:
-    """Precision and recall at each share for random picks, the rules alone, the rules and
-    the model together (:meth:`CargoModel.priority`)."""
-
-    random: list[AtShare]
-    rules: list[AtShare]
-    rules_and_model: list[AtShare]
-    test_items: int
-    test_smuggled: int
-
-
 def compare(rows: pa.Table, smuggled: set[str], seeds: int, config: ModelConfig) -> Comparison:
     """Split by date (60 % train, 15 % early stopping, 25 % test), score the test period
     with its outcomes removed, and measure each ranking against the whole truth,
     uninspected smuggling included: what a ranking would have found, not what was."""
-    train_rows, valid_rows, test_rows = split(rows, *_cuts(rows))
+    train_rows, valid_rows, test_rows = split(rows, *date_cuts(rows))
     truth = np.array([c in smuggled for c in test_rows["consignment_id"].to_pylist()], float)
-    points = numbers(test_rows["points"])
-    runs, lotteries = [], []
-    for seed in range(seeds):
+
+    def priority(seed: int) -> np.ndarray:
         model = train(train_rows, valid_rows, replace(config, seed=seed))
-        runs.append(at_shares(truth, model.priority(test_rows)))
-        lotteries.append(at_shares(truth, np.random.default_rng(seed).random(len(truth))))
-    return Comparison(
-        mean_of(lotteries), at_shares(truth, points), mean_of(runs), len(truth), int(truth.sum())
-    )
+        return model.priority(test_rows)
 
-
-def _cuts(rows: pa.Table) -> tuple[datetime, datetime]:
-    first, last = (moment.as_py() for moment in pc.min_max(rows["ts"]).values())
-    span = last - first
-    return first + span * 0.60, first + span * 0.75
+    return compare_rankings(truth, numbers(test_rows["points"]), priority, seeds)

@@ -158,8 +158,14 @@ RULE_NAMES = {
 
 
 def steps(thresholds: CourierThresholds, dialect: Dialect) -> list[Step]:
+    """The rules' verdict on every PNR row, then the rows with enough points."""
+    return [*flag_steps(thresholds, dialect), Step(_flagged(thresholds), "courier_flagged")]
+
+
+def flag_steps(thresholds: CourierThresholds, dialect: Dialect) -> list[Step]:
     """PNR rows with microsecond times, each payer's surnames, earlier no-shows, the
-    rules as 0/1 columns, then the rows with enough points."""
+    rules as 0/1 columns and the points of every row: the learned flight score
+    (:mod:`filet.targeting.flight_model`) takes them all as features."""
     micros = dialect.epoch_microseconds
     pnr = f"""
         SELECT *, {micros("departure_ts")} AS dep_us, {micros("booking_ts")} AS book_us,
@@ -171,7 +177,7 @@ def steps(thresholds: CourierThresholds, dialect: Dialect) -> list[Step]:
         Step(_payers(thresholds), "courier_payers"),
         Step(_no_shows(), "courier_no_shows"),
         Step(_rules(thresholds), "courier_rules"),
-        Step(_flagged(thresholds), "courier_flagged"),
+        Step(_points(thresholds), "courier_points"),
     ]
 
 
@@ -231,11 +237,14 @@ def _rules(thresholds: CourierThresholds) -> str:
     """
 
 
-def _flagged(thresholds: CourierThresholds) -> str:
+def _points(thresholds: CourierThresholds) -> str:
     points = " + ".join(f"{rule} * {weight}" for rule, weight in thresholds.weights().items())
+    return f"SELECT *, {points} AS points FROM courier_rules"
+
+
+def _flagged(thresholds: CourierThresholds) -> str:
     return f"""
-        SELECT * FROM (SELECT *, {points} AS points FROM courier_rules) AS scored
-        WHERE points >= {thresholds.min_points}
+        SELECT * FROM courier_points WHERE points >= {thresholds.min_points}
         ORDER BY departure_ts, voyage, source_file, source_line
     """
 

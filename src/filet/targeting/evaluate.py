@@ -8,6 +8,7 @@ computed. Several seeds are averaged, as the published KCS figures are (5 runs).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -86,3 +87,40 @@ def mean_of(runs: list[list[AtShare]]) -> list[AtShare]:
         )
         for i, share in enumerate(SHARES)
     ]
+
+
+def date_cuts(
+    rows: pa.Table, train: float = 0.60, valid: float = 0.75
+) -> tuple[datetime, datetime]:
+    """Where the valid and test periods start: after ``train`` and ``valid`` of the span
+    of ``ts`` (60 % train, 15 % early stopping, 25 % test by default)."""
+    first, last = (moment.as_py() for moment in pc.min_max(rows["ts"]).values())
+    span = last - first
+    return first + span * train, first + span * valid
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Precision and recall at each share for random picks, the rules alone, the rules and
+    a learned model together, on one test period."""
+
+    random: list[AtShare]
+    rules: list[AtShare]
+    rules_and_model: list[AtShare]
+    test_items: int
+    test_smuggled: int
+
+
+def compare_rankings(
+    truth: np.ndarray, points: np.ndarray, priority: Callable[[int], np.ndarray], seeds: int
+) -> Comparison:
+    """The three rankings of one test period against ``truth`` (1 for each smuggling
+    item, inspected or not): rule ``points``, ``priority(seed)`` of a model trained with
+    each seed, and a random draw per seed."""
+    runs, lotteries = [], []
+    for seed in range(seeds):
+        runs.append(at_shares(truth, priority(seed)))
+        lotteries.append(at_shares(truth, np.random.default_rng(seed).random(len(truth))))
+    return Comparison(
+        mean_of(lotteries), at_shares(truth, points), mean_of(runs), len(truth), int(truth.sum())
+    )

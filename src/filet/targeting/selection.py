@@ -25,6 +25,7 @@ from filet.targeting.cargo_rules import CargoRuleThresholds
 from filet.targeting.drift import Drift, Period, drift
 from filet.targeting.features import numbers
 from filet.targeting.model import ModelConfig, Reason
+from filet.targeting.trust import CARGO_PARTIES, Trust, per_row, records
 
 # Share of the labelled history kept, at its end, to stop training (as the KCS
 # evaluation stops on the next period).
@@ -38,7 +39,7 @@ class Scored:
     priority: float
     points: float
     reasons: list[Reason]
-    parties: dict[str, str]  # party column -> name, for the trust profiles
+    trust: dict[str, Trust]  # party role -> its record before the consignment's day
 
 
 @dataclass(frozen=True)
@@ -66,18 +67,21 @@ def fit(rows: pa.Table, config: ModelConfig, rules: CargoRuleThresholds) -> Carg
     return train(rows.filter(before), rows.filter(pc.invert(before)), config, rules)
 
 
-def score(model: CargoModel, rows: pa.Table, top: int = 3) -> list[Scored]:
+def score(
+    model: CargoModel, rows: pa.Table, trust: list[dict[str, Trust]], top: int = 3
+) -> list[Scored]:
+    """Each consignment of ``rows`` with its priority, its ``top`` reasons and its
+    parties' ``trust`` profiles (one per row, :func:`pending_trust`)."""
     priority, reasons = model.explain(rows, top)
-    parties = rows.select(list(TRUSTED_PARTIES)).to_pylist()
     return [
-        Scored(cid, container or "", float(p), float(points), why, named)
-        for cid, container, p, points, why, named in zip(
+        Scored(cid, container or "", float(p), float(points), why, known)
+        for cid, container, p, points, why, known in zip(
             rows["consignment_id"].to_pylist(),
             rows["container"].to_pylist(),
             priority,
             rows["points"].to_pylist(),
             reasons,
-            parties,
+            trust,
             strict=True,
         )
     ]
@@ -148,50 +152,9 @@ def _outcomes(rows: pa.Table) -> np.ndarray:
     )
 
 
-@dataclass(frozen=True)
-class Trust:
-    """A party's record before the draw: how many consignments, how many inspected,
-    how many seized, since when (DATE Table 5; WTO TFA Art. 7.4, trader compliance)."""
-
-    consignments: int
-    inspected: int
-    seized: int
-    since: datetime
-
-    def said(self) -> str:
-        return (
-            f"{self.consignments} envois / consignments, {self.inspected} contrôlés / "
-            f"inspected, {self.seized} saisies / seizures, depuis / since {self.since:%Y-%m-%d}"
-        )
-
-
-TRUSTED_PARTIES = ("shipper", "consignee", "booking_party")
-
-
-def trust_profiles(rows: pa.Table, before: datetime) -> dict[str, dict[str, Trust]]:
-    """For each party column of ``TRUSTED_PARTIES``, each party's record on the
-    consignments dated before ``before``."""
-    earlier = rows.filter(pc.less(rows["ts"], pa.scalar(before)))
-    inspected = pc.is_valid(earlier[LABEL])
-    seized = pc.fill_null(earlier[LABEL], False)
-    found: dict[str, dict[str, Trust]] = {}
-    for column in TRUSTED_PARTIES:
-        table = pa.table(
-            {
-                "party": earlier[column],
-                "ts": earlier["ts"],
-                "inspected": inspected,
-                "seized": seized,
-            }
-        )
-        grouped = table.group_by("party").aggregate(
-            [("ts", "count"), ("inspected", "sum"), ("seized", "sum"), ("ts", "min")]
-        )
-        found[column] = {
-            row["party"]: Trust(
-                row["ts_count"], row["inspected_sum"], row["seized_sum"], row["ts_min"]
-            )
-            for row in grouped.to_pylist()
-            if row["party"]
-        }
-    return found
+def pending_trust(rows: pa.Table, prior: float, weight: float) -> list[dict[str, Trust]]:
+    """The trust profiles (:mod:`filet.targeting.trust`) of the consignments awaiting a
+    decision, in :func:`pending`'s order, each on the days before its own."""
+    figures = per_row(rows, CARGO_PARTIES, LABEL, prior, weight)
+    waiting = pc.is_null(rows["inspection"])
+    return records(figures.filter(waiting), rows.filter(waiting), CARGO_PARTIES)
