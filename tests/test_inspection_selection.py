@@ -3,7 +3,9 @@ the consignments awaiting a decision, its random share honoured, each pick expla
 
 from __future__ import annotations
 
+import csv
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -129,3 +131,24 @@ def test_profile_command_shows_one_party_history(
     ]
     unknown = runner.invoke(app, ["targeting", "profile", "NOBODY", "--home", str(home)])
     assert unknown.exit_code == 1 and "never seen" in unknown.output
+
+
+def test_profile_of_a_travel_agency_counts_its_bookings_and_seizures(tmp_path: Path) -> None:
+    from filet.demo.flights import generate as flights
+
+    world = flights(3, days=60)
+    path = world.write(tmp_path / "pnr.csv")
+    home = tmp_path / "ws"
+    ingested = runner.invoke(app, ["ingest", str(path), "--format", "pnr", "--home", str(home)])
+    assert ingested.exit_code == 0, ingested.output
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    agency = Counter(r["travel_agent"] for r in rows if r["travel_agent"]).most_common(1)[0][0]
+    mine = [r for r in rows if r["travel_agent"] == agency]
+    result = runner.invoke(app, ["targeting", "profile", agency, "--json", "--home", str(home)])
+    assert result.exit_code == 0, result.output
+    (profile,) = json.loads(result.output)["profiles"]
+    assert profile["role"] == "travel_agent"
+    assert profile["consignments"] == len(mine)
+    assert profile["inspected"] == sum(r["inspection"] in ("clean", "seizure") for r in mine)
+    assert profile["seized"] == sum(r["inspection"] == "seizure" for r in mine)
+    assert profile["changes"]["payers"] == len({r["payer_name"] for r in mine}) - 1

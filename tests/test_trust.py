@@ -11,6 +11,7 @@ from filet.targeting.trust import (
     CARGO_PARTIES,
     TRAVEL_PARTIES,
     history,
+    outcomes,
     per_row,
     records,
     seizure_rate,
@@ -102,6 +103,7 @@ def test_bookings_without_outcomes_profile_the_travel_agency() -> None:
             "ts": [_at(1), _at(2), _at(2, 9), _at(3)],
             "travel_agent": ["AGENCE X", "AGENCE X", "AGENCE X", "AGENCE X"],
             "payer_name": ["A", "B", "B", "C"],
+            "contact_phone": ["+594", "+594", "+594", "+594"],
             "origin": ["CAY", "CAY", "CAY", "CAY"],
             "destination": ["ORY", "ORY", "CDG", "ORY"],
         }
@@ -109,4 +111,9 @@ def test_bookings_without_outcomes_profile_the_travel_agency() -> None:
     last = records(per_row(bookings, TRAVEL_PARTIES, None, PRIOR, WEIGHT), bookings, TRAVEL_PARTIES)
     agency = last[3]["travel_agent"]
     assert (agency.consignments, agency.inspected, agency.hit_rate) == (3, 0, PRIOR)
-    assert agency.changes == {"payers": 1, "routes": 1}
+    assert agency.changes == {"payers": 1, "contacts": 0, "routes": 1}
+
+
+def test_outcomes_of_the_inspection_column() -> None:
+    inspection = pa.chunked_array([["seizure", "clean", "none", None]])
+    assert outcomes(inspection).to_pylist() == [True, False, None, None]

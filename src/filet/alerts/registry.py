@@ -14,6 +14,8 @@ from importlib import import_module
 from importlib.metadata import entry_points
 from typing import Any
 
+import pyarrow as pa
+
 from filet.alerts.alert import Alert
 from filet.alerts.thresholds import Thresholds
 from filet.engine.base import Engine, Step
@@ -66,12 +68,17 @@ class Detector:
     to_alerts: Callable[[list[dict[str, Any]], Any], list[Alert]]
     # Tables read when they hold data, registered empty otherwise.
     optional_inputs: tuple[str, ...] = ()
+    # For a detector that goes on in Arrow (a model trained on every row): ``run`` hands
+    # it the rows as a table, sparing the round trip through dictionaries.
+    table_to_alerts: Callable[[pa.Table, Any], list[Alert]] | None = None
 
     def run(self, engine: Engine, thresholds: Thresholds | None = None) -> list[Alert]:
         """Run on ``engine``, whose event tables must already be registered."""
         applied = thresholds if thresholds is not None else self.thresholds()
-        rows = engine.run(self.steps(applied, engine.dialect))
-        return self.to_alerts(rows, applied)
+        steps = self.steps(applied, engine.dialect)
+        if self.table_to_alerts is not None:
+            return self.table_to_alerts(engine.run_table(steps), applied)
+        return self.to_alerts(engine.run(steps), applied)
 
 
 _REGISTRY: dict[str, Detector] = {}

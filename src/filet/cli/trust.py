@@ -31,6 +31,7 @@ from filet.targeting.trust import (
     Party,
     Trust,
     history,
+    outcomes,
     seizure_rate,
 )
 
@@ -93,7 +94,9 @@ def _travel(events: EventStore, party: str) -> list[Trust]:
     rows = ds.dataset(events.parts("passengers"), format="parquet").to_table()
     # The agency acts when it books; a record without a booking time counts at departure.
     rows = rows.append_column("ts", pc.coalesce(rows["booking_ts"], rows["departure_ts"]))
-    return history(rows, party, TRAVEL_PARTIES, None, 0.0, PROFILE_WEIGHT)
+    rows = rows.append_column("seized", outcomes(rows["inspection"]))
+    prior = seizure_rate(rows, "seized")
+    return history(rows, party, TRAVEL_PARTIES, "seized", prior, PROFILE_WEIGHT)
 
 
 def _named(rows: pa.Table, party: str, parties: tuple[Party, ...]) -> pa.Table:

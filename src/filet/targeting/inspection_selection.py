@@ -115,14 +115,19 @@ def steps(thresholds: SelectionThresholds, dialect: Dialect) -> list[Step]:
 
 
 def to_alerts(rows: list[dict[str, Any]], thresholds: SelectionThresholds) -> list[Alert]:
+    """:func:`table_to_alerts` on rows given as dictionaries."""
+    return table_to_alerts(_table(rows), thresholds) if rows else []
+
+
+def table_to_alerts(flags: pa.Table, thresholds: SelectionThresholds) -> list[Alert]:
     """Train on the inspected consignments, rank the waiting ones, spend the budget."""
     # Imported here: LightGBM loads only when there is something to select.
     from filet.targeting.cargo_model import CARGO_CONFIG, labelled
     from filet.targeting.selection import fit, pending, pending_trust, score
 
-    if not rows:
+    if flags.num_rows == 0:
         return []
-    table = labelled(_table(rows))
+    table = labelled(flags)
     waiting = pending(table)
     if waiting.num_rows == 0:
         return _none(
@@ -291,5 +296,6 @@ DETECTOR = register(
         thresholds=SelectionThresholds,
         steps=steps,
         to_alerts=to_alerts,
+        table_to_alerts=table_to_alerts,
     )
 )

@@ -29,6 +29,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ TRAVEL_PARTIES: tuple[Party, ...] = (
         "travel agency",
         (
             _column("payers", "payer_name", "payeur", "payer"),
+            _column("contacts", "contact_phone", "téléphone de contact", "contact phone"),
             Watched(
                 "routes",
                 "origin || '-' || destination",
@@ -141,6 +143,14 @@ class Trust:
             f"inspected, {self.seized} seized (smoothed hit rate {self.hit_rate:.1%}), seen "
             f"for {self.age_days} days (since {self.first_seen:%Y-%m-%d}), changes: {changes}"
         )
+
+
+def outcomes(inspection: pa.ChunkedArray) -> pa.ChunkedArray:
+    """``inspection`` (``seizure``, ``clean``, ``none`` or empty) as the boolean outcome:
+    true, false, or empty where no inspection was made."""
+    seized = pc.equal(inspection, "seizure")
+    known = pc.or_(seized, pc.equal(inspection, "clean"))
+    return pc.if_else(known, seized, pa.scalar(None, pa.bool_()))
 
 
 def seizure_rate(rows: pa.Table, label: str) -> float:
