@@ -37,9 +37,9 @@ from filet.cases import (
 from filet.cli import app
 from filet.security.accounts import bootstrap, create_account
 from filet.security.audit.log import read_entries
+from filet.security.coffre_policy import may_read_sealed, visible_sealed_clause
 from filet.security.compartments import CompartmentKind, create_compartment, grant
 from filet.security.identity import Account, Clearance, Role, Service
-from filet.security.policy import may_read_sealed, visible_sealed_clause
 from filet.store import Workspace
 from filet.store.tables import coffre_items
 

@@ -232,3 +232,25 @@ def test_demo_supplier_reaches_the_leader_through_a_meeting_and_a_payment(tmp_pa
     assert kinds == [["rencontre"], ["paiement"]]
     assert [link["source_file"] for link in to_leader["links"]] == [
         "surveillance.csv", "requisition-bancaire.csv"]  # fmt: skip
+
+
+@pytest.mark.spark
+def test_calls_meetings_and_payments_read_alike_on_duckdb_and_spark(
+    world: str, spark_session: Any
+) -> None:
+    """The path's SQL half gives the same contacts, first records included, on both."""
+    from filet.engine.duckdb_engine import DuckDBEngine
+    from filet.engine.spark_engine import SparkEngine
+    from filet.network.multigraph import SOURCES
+    from filet.network.to_top import read_contacts
+
+    read = {}
+    for engine in (DuckDBEngine(), SparkEngine(session=spark_session)):
+        with engine:
+            tables = set(Workspace.open(Path(world)).events.register(engine))
+            sources, contacts = read_contacts(engine, tables, tuple(SOURCES))
+            read[engine.dialect.name] = (sources, sorted(contacts, key=repr))
+    assert read["duckdb"][0] == ("calls", "meetings", "payments")
+    assert read["duckdb"] == read["spark"]
+    kinds = {contact.kind for contact in read["spark"][1]}
+    assert kinds == {"appel", "rencontre", "paiement"}

@@ -7,7 +7,7 @@ constitutionnel (décision n° 2025-885 DC du 12 juin 2025) admitted it on condi
 no conviction rests on those items: every item is shown as non-evidentiary
 (``NOTICE``), and none ever reaches an export, which reads only ``statements``.
 
-Who reads an item is the policy's rule (``may_read_sealed``, ``visible_sealed_clause``):
+Who reads an item is the policy's rule (``filet.security.coffre_policy``):
 the case's magistrates and the holders they name, with a reason and an expiry. A refused
 read answers ``None``, as an unknown id does. Every seal, read, holder change and
 decision is in the audit log, which names items by id and never holds their content.
@@ -35,16 +35,14 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from filet.security.accounts import get_account
 from filet.security.audit import Alteration, Consultation, track_event
-from filet.security.identity import Account
-from filet.security.policy import (
-    Action,
-    allowed_actions,
-    as_utc,
+from filet.security.coffre_policy import (
     may_keep_coffre,
     may_keep_sealed,
     may_read_sealed,
     visible_sealed_clause,
 )
+from filet.security.identity import Account
+from filet.security.policy import Action, allowed_actions, as_utc
 from filet.store.tables import coffre_holders, coffre_items
 
 NOTICE = (

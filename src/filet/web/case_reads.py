@@ -27,6 +27,7 @@ from filet.alerts.alert import Alert, Evidence, TriageStatus
 from filet.cases.coffre import SealedItem, Technique, list_visible, read_item, workspace_key
 from filet.cases.deadlines import Deadline, deadlines_in
 from filet.security.audit import Consultation, Disclosure, track_event
+from filet.security.coffre_policy import may_open_coffre
 from filet.security.compartments import Compartment, list_compartments, members
 from filet.security.deconfliction import Notice
 from filet.security.identity import Account
@@ -35,7 +36,6 @@ from filet.security.policy import (
     Resource,
     allowed_actions,
     as_utc,
-    may_open_coffre,
     visible_alerts_clause,
     visible_compartments_clause,
     visible_files_clause,
