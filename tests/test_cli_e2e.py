@@ -101,7 +101,7 @@ def test_ingest_detect_triage_by_id_prefix(tmp_path: Path) -> None:
         ).exit_code
         == 0
     )
-    assert runner.invoke(app, ["detect", *home]).exit_code == 0
+    assert runner.invoke(app, ["detect", "maritime.ais_gap", *home]).exit_code == 0
     listed = runner.invoke(app, ["alerts", "--format", "jsonl", *home])
     ids = [json.loads(line)["id"] for line in listed.stdout.splitlines()]
     assert len(ids) == 2

@@ -22,16 +22,7 @@ from filet.ingest.quarantine import list_quarantined
 from filet.store import Workspace
 from filet.targeting.evaluate import date_cuts, split
 from filet.targeting.features import Vocabulary
-from filet.targeting.flight_model import (
-    CATEGORICAL,
-    FLIGHT_CONFIG,
-    LABEL,
-    LABELS,
-    compare,
-    flagged,
-    matrix,
-    train,
-)
+from filet.targeting.flight_model import FLIGHT_CONFIG, LABEL, SPEC, compare, flagged, train
 
 
 def _rows(workspace: Workspace, world: FlightWorld, tmp_path: Path) -> pa.Table:
@@ -99,9 +90,10 @@ def test_a_passengers_own_outcome_does_not_change_its_features(
     days = [ts.date() for ts in rows["ts"].to_pylist()]
     flipped = pc.if_else(pa.array([d == day for d in days]), pc.invert(rows[LABEL]), rows[LABEL])
     other = rows.set_column(rows.schema.get_field_index(LABEL), LABEL, flipped)
-    vocabulary = Vocabulary.learn(rows, CATEGORICAL)
-    before = matrix(rows, rows.slice(0, 0), vocabulary, 0.2, FLIGHT_CONFIG)
-    after = matrix(other, other.slice(0, 0), vocabulary, 0.2, FLIGHT_CONFIG)
+    vocabulary = Vocabulary.learn(rows, SPEC.categorical)
+    weight = FLIGHT_CONFIG.profile_weight
+    before = SPEC.matrix(rows, rows.slice(0, 0), vocabulary, 0.2, weight)
+    after = SPEC.matrix(other, other.slice(0, 0), vocabulary, 0.2, weight)
     upto = np.array([d <= day for d in days])
     assert np.array_equal(before[upto], after[upto], equal_nan=True)
     assert not np.array_equal(before[~upto], after[~upto], equal_nan=True)
@@ -123,7 +115,7 @@ def test_scoring_never_sees_the_outcomes_and_reasons_name_features(
     assert np.array_equal(scores, model.priority(test_rows))
     top = int(np.argmax(scores))
     assert reasons[top] and all(reason.contribution > 0 for reason in reasons[top])
-    known = set(LABELS) | {"payer", "agency", "phone", "email", "route", "traveller"}
+    known = set(SPEC.labels) | {"payer", "agency", "phone", "email", "route", "traveller"}
     for reason in reasons[top]:
         assert reason.feature in known or reason.feature.rpartition("_")[0] in known
         assert reason.label_fr and reason.label_en

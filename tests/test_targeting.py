@@ -20,7 +20,9 @@ from filet.targeting.evaluate import (
     KCS_TEST_FROM,
     KCS_VALID_FROM,
     at_shares,
+    kcs_duty,
     load,
+    mean_of,
     split,
 )
 from filet.targeting.model import ModelConfig, train
@@ -95,3 +97,27 @@ def test_precision_and_recall_at_shares() -> None:
     assert (got[0.01].precision, got[0.01].recall) == (1.0, 0.2)
     assert (got[0.05].precision, got[0.05].recall) == (1.0, 1.0)
     assert (got[0.10].precision, got[0.10].recall) == (0.5, 1.0)
+
+
+def test_revenue_at_shares_weighs_each_fraud_by_its_value() -> None:
+    """Revenue@n% is the share of the value at stake the inspected top holds (DATE's
+    revenue recall): the fraud worth 60 of 100 ranked first gives 0.6 at 1 %."""
+    outcomes = np.array([1.0] * 5 + [0.0] * 95)
+    scores = np.arange(100, 0, -1, dtype=np.float64)
+    values = np.array([60.0, 10.0, 10.0, 10.0, 10.0] + [0.0] * 95)
+    got = {r.share: r for r in at_shares(outcomes, scores, values)}
+    assert got[0.01].revenue == pytest.approx(0.6)
+    assert got[0.02].revenue == pytest.approx(0.7)
+    assert got[0.05].revenue == pytest.approx(1.0)
+    assert at_shares(outcomes, scores)[0].revenue is None
+    runs = [at_shares(outcomes, scores, values), at_shares(outcomes, scores[::-1], values)]
+    assert mean_of(runs)[0].revenue == pytest.approx(0.3)
+    assert mean_of([at_shares(outcomes, scores), runs[0]])[0].revenue is None
+
+
+def test_kcs_value_at_stake_is_the_declared_duty_of_frauds() -> None:
+    rows = pa.table(
+        {"item_price": [1000.0, 1000.0, None], "tax_rate": [8.0, 8.0, 5.0],
+         "fraud": [True, False, True]}
+    )  # fmt: skip
+    assert kcs_duty(rows).tolist() == [80.0, 0.0, 0.0]

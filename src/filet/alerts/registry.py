@@ -31,6 +31,7 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "filet.maritime.risky_ports",
     "filet.maritime.disabling",
     "filet.maritime.dark_targets",
+    "filet.maritime.on_land",
     "filet.finance.fans",
     "filet.finance.cycles",
     "filet.finance.structuring",
@@ -51,6 +52,8 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "filet.targeting.seal_mismatch",
     "filet.targeting.watchlist_hits",
     "filet.targeting.couriers",
+    "filet.targeting.parcel_rules",
+    "filet.targeting.passenger_selection",
 )
 ENTRY_POINT_GROUP = "filet.detectors"
 

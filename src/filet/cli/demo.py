@@ -8,9 +8,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from filet.alerts import Alert
 from filet.cli.alerts import alerts_table
 from filet.cli.common import console
 from filet.demo.pipeline import run_demo
+
+# Alerts of one detector shown in the terminal; all are kept in the workspace.
+SHOWN_PER_DETECTOR = 25
 
 
 def demo(
@@ -31,7 +35,15 @@ def demo(
     for schema, count in result.entities_by_schema.items():
         table.add_row(schema, str(count))
     console.print(table)
-    console.print(alerts_table(result.alerts))
+    shown = _strongest(result.alerts)
+    console.print(alerts_table(shown))
+    if len(shown) < len(result.alerts):
+        console.print(
+            f"{len(shown)} alertes montrées sur {len(result.alerts)}, les {SHOWN_PER_DETECTOR} "
+            f"plus fortes de chaque détecteur / {len(shown)} of {len(result.alerts)} alerts "
+            f"shown, each detector's {SHOWN_PER_DETECTOR} strongest: filet alerts --home {home}",
+            highlight=False,
+        )
     for expected in result.expectations:
         mark = "[green]✓ retrouvé / found[/]" if expected.found else "[red]✗ manqué / missed[/]"
         console.print(f"{expected.label} — {mark}")
@@ -44,6 +56,20 @@ def demo(
     )
     if not all(expected.found for expected in result.expectations):
         raise typer.Exit(1)
+
+
+def _strongest(found: list[Alert]) -> list[Alert]:
+    """At most ``SHOWN_PER_DETECTOR`` alerts of each detector, the highest scores, in
+    the order found: the courier rules alone raise hundreds on the flights."""
+    by_detector: dict[str, list[Alert]] = {}
+    for alert in found:
+        by_detector.setdefault(alert.detector_id, []).append(alert)
+    kept = {
+        id(alert)
+        for alerts in by_detector.values()
+        for alert in sorted(alerts, key=lambda a: -a.score)[:SHOWN_PER_DETECTOR]
+    }
+    return [alert for alert in found if id(alert) in kept]
 
 
 def register(app: typer.Typer) -> None:

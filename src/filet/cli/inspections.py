@@ -11,6 +11,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
+import pyarrow as pa
 import sqlalchemy as sa
 import typer
 
@@ -26,12 +27,13 @@ from filet.cli.common import (
     workspace,
 )
 from filet.security.audit import Alteration, Disclosure, track_event
+from filet.store.events import EventStore
 from filet.store.tables import audit_entries
 from filet.targeting.budget import DEFAULT_RANDOM_SHARE, commitment
-from filet.targeting.cargo_model import CARGO_CONFIG, flagged
 from filet.targeting.cargo_rules import CargoRuleThresholds
 from filet.targeting.selection import (
     Assigned,
+    Pool,
     draw,
     fit,
     pending,
@@ -39,13 +41,18 @@ from filet.targeting.selection import (
     periods_drift,
     score,
 )
-from filet.targeting.trust import CARGO_PARTIES
 
 COMMIT_ACTION = "targeting.commit"
-HEADER = [
-    "consignment_id", "container", "lane", "why", "officer", "priority", "points", "reasons",
-    *(f"{party.name}{suffix}" for party in CARGO_PARTIES for suffix in ("", "_record")),
-]  # fmt: skip
+KINDS = ("consignments", "passengers")
+
+
+def header(pool: Pool) -> list[str]:
+    """The CSV's columns: the pick's id and detail, how it was drawn, its parties."""
+    parties = [f"{party.name}{end}" for party in pool.parties for end in ("", "_record")]
+    return [
+        pool.id_column, pool.detail_column, "lane", "why", "officer", "priority", "points",
+        "reasons", *parties,
+    ]  # fmt: skip
 
 
 def commit(
@@ -81,14 +88,23 @@ def select(
     random_share: Annotated[
         float, typer.Option("--random-share", min=0.0, max=1.0, help="Share drawn at random.")
     ] = DEFAULT_RANDOM_SHARE,
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind",
+            help="What is drawn: consignments (manifests, cargo rules) or passengers (PNR, "
+            "courier rules).",
+        ),
+    ] = "consignments",
     actor: ActorOption = None,
     purpose: PurposeOption = None,
     home: HomeOption = None,
 ) -> None:
-    """Tirer les contrôles / score the consignments not yet inspected (cargo rules and the
-    score learned from past inspections), spend each lane's budget with its random share,
-    and deal the picks to the lane's officers by lottery. The seed must have been
-    committed in this workspace's audit log; the draw is recorded with the seed revealed."""
+    """Tirer les contrôles / score the consignments (or, with --kind passengers, the
+    boarded passengers) not yet inspected (rules and the score learned from past
+    inspections), spend each lane's budget with its random share, and deal the picks to
+    the lane's officers by lottery. The seed must have been committed in this workspace's
+    audit log; the draw is recorded with the seed revealed."""
     budgets = {lane: _count(value) for lane, value in _pairs(budget, "--budget").items()}
     lanes: dict[str, list[str]] = {}
     for lane, name in _pairs_list(officer):
@@ -96,7 +112,8 @@ def select(
     missing = [lane for lane in budgets if lane not in lanes]
     if missing:
         fail(f"--officer: aucun agent pour / no officer for {', '.join(missing)}")
-    rules = CargoRuleThresholds()
+    if kind not in KINDS:
+        fail(f"--kind {kind!r} : attendu / expected {' or '.join(KINDS)}")
     with workspace(home) as ws:
         who, account = acting_account(ws, actor, purpose)
         with ws.db.connect() as conn:
@@ -105,16 +122,16 @@ def select(
             fail("graine non engagée / seed not committed here: run `filet targeting commit`")
         readable = readable_workspace(ws, who, account)
         try:
-            rows = flagged(readable.events, rules)
+            rows, pool = _rows(readable.events, kind)
             waiting = pending(rows)
             if waiting.num_rows == 0:
-                raise ValueError("aucun envoi en attente / no consignment awaits a decision")
-            model = fit(rows, CARGO_CONFIG, rules)
-            trust = pending_trust(rows, model.prior, CARGO_CONFIG.profile_weight)
-            drawn = draw(score(model, waiting, trust), budgets, lanes, seed, random_share)
+                raise ValueError(f"rien en attente / no {kind[:-1]} awaits a decision")
+            model = fit(rows, pool)
+            trust = pending_trust(rows, pool, model.prior)
+            drawn = draw(score(model, waiting, trust, pool), budgets, lanes, seed, random_share)
         except ValueError as error:
             fail(str(error))
-        body = _write(out, drawn)
+        body = _write(out, drawn, pool)
         with ws.db.begin() as conn:
             track_event(
                 conn,
@@ -144,21 +161,33 @@ def _committed_at(conn: sa.Connection, digest: str) -> str | None:
     return None
 
 
-def _write(out: Path, drawn: list[Assigned]) -> bytes:
+def _rows(events: EventStore, kind: str) -> tuple[pa.Table, Pool]:
+    """The flagged rows of ``kind`` and how to draw them."""
+    if kind == "passengers":
+        from filet.targeting import flight_model
+
+        return flight_model.flagged(events), flight_model.POOL
+    from filet.targeting import cargo_model
+
+    rules = CargoRuleThresholds()
+    return cargo_model.flagged(events, rules), cargo_model.pool(rules)
+
+
+def _write(out: Path, drawn: list[Assigned], pool: Pool) -> bytes:
     with out.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(HEADER)
+        writer.writerow(header(pool))
         for item in drawn:
             reasons = "; ".join(
                 f"{r.label_fr} / {r.label_en} = {r.value} (+{r.contribution:.2f})"
                 for r in item.scored.reasons
             )
             records = []
-            for party in CARGO_PARTIES:
+            for party in pool.parties:
                 known = item.scored.trust.get(party.name)
                 records += [known.name, known.said()] if known else ["", ""]
             writer.writerow(
-                [item.pick.declaration_id, item.scored.container, item.pick.lane, item.pick.why,
+                [item.pick.declaration_id, item.scored.detail, item.pick.lane, item.pick.why,
                  item.officer, f"{item.scored.priority:.4f}", f"{item.scored.points:g}", reasons,
                  *records]
             )  # fmt: skip
@@ -199,7 +228,8 @@ def drift_command(
         who, account = acting_account(ws, actor, purpose)
         readable = readable_workspace(ws, who, account)
         try:
-            found = periods_drift(flagged(readable.events), days, CARGO_CONFIG)
+            rows, pool = _rows(readable.events, "consignments")
+            found = periods_drift(rows, days, pool)
         except ValueError as error:
             fail(str(error))
     if json_output:

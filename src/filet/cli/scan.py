@@ -33,7 +33,11 @@ from filet.ingest import ingest_file
 from filet.security.audit import Actor, Disclosure, track_event
 from filet.store import Workspace
 from filet.targeting.inspection_selection import DETECTOR_ID as SELECTION
-from filet.targeting.inspection_selection import noted
+from filet.targeting.learned_selection import noted
+from filet.targeting.passenger_selection import DETECTOR_ID as PASSENGER_SELECTION
+
+# The learned selections --budget sets, and the event table each one selects from.
+SELECTIONS = {SELECTION: "manifests", PASSENGER_SELECTION: "passengers"}
 
 
 def scan(
@@ -74,9 +78,10 @@ def scan(
         str | None,
         typer.Option(
             "--budget",
-            help="Inspections the learned selection spends on the consignments awaiting a "
-            "decision (--format ens): a count (25) or a share (5%); default: "
-            "targeting.inspection_selection.budget_share.",
+            help="Inspections the learned selection spends on the consignments (--format ens) "
+            "or passengers (--format pnr) awaiting a decision: a count (25) or a share (5%); "
+            "default: budget_share of targeting.inspection_selection or "
+            "targeting.passenger_selection.",
         ),
     ] = None,
     engine: Annotated[str, typer.Option("--engine", help="duckdb or spark.")] = settings.get(
@@ -113,7 +118,8 @@ def scan(
                 digests.append(report.sha256)
                 console.print(f"{path}: {report.summary()}", highlight=False)
             with open_engine(engine, spark_master) as running, noted() as notes:
-                found = run_detectors(ws, running, detector or None, _budget(budget))
+                chosen = _selections(ws.events.tables_with_data(), detector)
+                found = run_detectors(ws, running, detector or None, _budget(budget, chosen))
             lists = applied(JurisdictionThresholds())
             with ws.db.begin() as conn:
                 reports = []
@@ -166,17 +172,31 @@ def _report_owners(
     )
 
 
-def _budget(value: str | None) -> dict[str, dict[str, str]]:
-    """``--budget 25`` or ``--budget 5%`` as the selection's threshold overrides."""
+def _selections(present: set[str] | list[str], detectors: list[str] | None) -> list[str]:
+    """The learned selections that run on these files (and detectors, if named)."""
+    return [
+        selection
+        for selection, table in SELECTIONS.items()
+        if table in present and (not detectors or selection in detectors)
+    ]
+
+
+def _budget(value: str | None, selections: list[str]) -> dict[str, dict[str, str]]:
+    """``--budget 25`` or ``--budget 5%`` as the running selections' threshold overrides."""
     if value is None:
         return {}
+    if not selections:
+        fail(
+            f"--budget : aucune sélection apprise ne tourne sur ces fichiers / no learned "
+            f"selection runs on these files (--format ens or pnr; {', '.join(SELECTIONS)})"
+        )
     text = value.strip()
     try:
         if text.endswith("%"):
             share = float(text[:-1]) / 100
-            return {SELECTION: {"budget_share": str(share), "budget_count": "0"}}
+            return {key: {"budget_share": str(share), "budget_count": "0"} for key in selections}
         if int(text) > 0:
-            return {SELECTION: {"budget_count": text}}
+            return {key: {"budget_count": text} for key in selections}
     except ValueError:
         pass
     fail(f"--budget {value!r} : attendu / expected a count (25) or a share (5%)")

@@ -19,7 +19,7 @@ from filet.cli.common import JsonOption, console, fail, print_json
 from filet.ingest import ingest_file
 from filet.store import Workspace
 from filet.store.events import EventStore
-from filet.targeting.evaluate import SHARES, Comparison, load, mean_of
+from filet.targeting.evaluate import COCAINE_EUR_PER_KG, SHARES, AtShare, Comparison, load, mean_of
 from filet.targeting.evaluate import evaluate as run_evaluation
 from filet.targeting.model import ModelConfig
 
@@ -44,7 +44,8 @@ def evaluate(
     as_json: JsonOption = False,
 ) -> None:
     """Évaluer le score sur KCS / train on 2020 (+2021 Q1 for early stopping and history),
-    inspect the top n% of 2021 Q2: precision and recall beside the published baselines."""
+    inspect the top n% of 2021 Q2: precision, recall and revenue (the declared duty of the
+    frauds caught, a stand-in for DATE's raised tax) beside the published baselines."""
     folder = data or settings.shared_data() / "customs" / "kcs-synthetic"
     with tempfile.TemporaryDirectory(prefix="filet-targeting-") as scratch:
         home = Path(scratch)
@@ -64,17 +65,47 @@ def evaluate(
             {"seeds": seeds, "results": [asdict(r) for r in results], "baselines": BASELINES}
         )
         return
-    table = Table(title=f"KCS test 2021 T2 / Q2, moyenne de / mean of {seeds} graines / seeds")
-    table.add_column("Modèle / model")
-    for r in results:
-        table.add_column(f"P@{r.share:.0%}", justify="right")
-        table.add_column(f"R@{r.share:.0%}", justify="right")
-    table.add_row(
-        "Filet LightGBM + profils", *(f"{v:.3f}" for r in results for v in (r.precision, r.recall))
-    )
+    title = f"KCS test 2021 T2 / Q2, moyenne de / mean of {seeds} graines / seeds"
+    table = _shares_table(title, "Modèle / model", ("P", "R"))
+    table.add_row("Filet LightGBM + profils", *_cells(results, ("P", "R")))
     for name, (p5, p10) in BASELINES.items():
-        table.add_row(name, "", "", "", "", f"{p5:.3f}", "", f"{p10:.3f}", "")
+        published = {0.05: p5, 0.10: p10}
+        cells = [f"{published[s]:.3f}" if s in published else "" for s in SHARES]
+        table.add_row(name, *(cell for c in cells for cell in (c, "")))
     console.print(table)
+    revenue = _shares_table(
+        "Rev@n% : part des droits déclarés sur les fraudes (valeur x taux) / share of the duty "
+        "declared on the frauds (Item Price x Tax Rate), à défaut de la taxe redressée de DATE "
+        "/ KCS has no raised tax",
+        "Modèle / model",
+        ("Rev",),
+    )
+    revenue.add_row("Filet LightGBM + profils", *_cells(results, ("Rev",)))
+    console.print(revenue)
+
+
+def _shares_table(title: str, first: str, metrics: tuple[str, ...]) -> Table:
+    """``metrics`` (P, R, Rev) at each share inspected, one row per ranking."""
+    table = Table(title=title)
+    table.add_column(first)
+    for share in SHARES:
+        for metric in metrics:
+            table.add_column(f"{metric}@{share:.0%}", justify="right")
+    return table
+
+
+def _cells(row: list[AtShare], metrics: tuple[str, ...]) -> list[str]:
+    values = {
+        "P": lambda at: at.precision,
+        "R": lambda at: at.recall,
+        "Rev": lambda at: at.revenue,
+    }
+    cells = []
+    for at in row:
+        for metric in metrics:
+            value = values[metric](at)
+            cells.append("-" if value is None else f"{value:.3f}")
+    return cells
 
 
 RANKINGS = {
@@ -92,7 +123,7 @@ def cargo(
     """Règles et score appris sur un port généré / the cargo rules alone, the rules and the
     learned score together, and random picks, on seeded port worlds whose whole truth is
     known: train on the first 60 % of days (15 % more for early stopping), inspect the
-    top n% of the last quarter."""
+    top n% of the last quarter; revenue is the cocaine found at the wholesale price."""
     from filet.demo.cargo import generate
     from filet.targeting.cargo_model import CARGO_CONFIG, compare, flagged
 
@@ -101,7 +132,8 @@ def cargo(
     for seed in worlds:
         world = generate(seed, days=days)
         rows = _ingested(world.write, "ens", flagged)
-        results.append(compare(rows, world.smuggled, 1, replace(CARGO_CONFIG, seed=seed)))
+        config = replace(CARGO_CONFIG, seed=seed)
+        results.append(compare(rows, world.smuggled, 1, config, _valued(world.kilos)))
     title = f"Port généré / seeded port, {days} jours / days, {seeds} graines / seeds"
     _print_rankings(results, {"seeds": seeds, "days": days}, title, as_json)
 
@@ -114,7 +146,8 @@ def flights(
     """Règles et score appris sur des vols générés / the courier rules alone, the rules and
     the learned score together, and random picks, on seeded flight worlds whose couriers
     are all known: train on the first 60 % of days (15 % more for early stopping),
-    inspect the top n% of the passengers of the last quarter."""
+    inspect the top n% of the passengers of the last quarter; revenue is the cocaine the
+    couriers found carry, at the wholesale price."""
     from filet.demo.flights import generate
     from filet.targeting.flight_model import FLIGHT_CONFIG, compare, flagged
 
@@ -123,9 +156,15 @@ def flights(
     for seed in worlds:
         world = generate(seed, days=days)
         rows = _ingested(world.write, "pnr", flagged)
-        results.append(compare(rows, world.couriers, 1, replace(FLIGHT_CONFIG, seed=seed)))
+        config = replace(FLIGHT_CONFIG, seed=seed)
+        results.append(compare(rows, world.couriers, 1, config, _valued(world.kilos)))
     title = f"Vols générés / seeded flights, {days} jours / days, {seeds} graines / seeds"
     _print_rankings(results, {"seeds": seeds, "days": days}, title, as_json)
+
+
+def _valued(kilos: dict[str, float]) -> dict[str, float]:
+    """Each smuggling item's value at stake, in euros (kilograms at the wholesale price)."""
+    return {item: kg * COCAINE_EUR_PER_KG for item, kg in kilos.items()}
 
 
 def _ingested(
@@ -145,22 +184,28 @@ def _ingested(
 def _print_rankings(
     results: list[Comparison], meta: dict[str, int], title: str, as_json: bool
 ) -> None:
-    """The three rankings averaged over worlds, as JSON or as a table."""
+    """The three rankings averaged over worlds, as JSON or as a table, with the value at
+    stake in the test quarters (kilograms at the wholesale price)."""
     rankings = {name: mean_of([getattr(r, name) for r in results]) for name in RANKINGS}
+    stake = sum(r.test_value or 0.0 for r in results) / len(results)
     if as_json:
         chosen = {name: [asdict(at) for at in row] for name, row in rankings.items()}
-        print_json({**meta, "rankings": chosen})
+        value = {"price_eur_per_kg": COCAINE_EUR_PER_KG, "test_value_eur": stake}
+        print_json({**meta, **value, "rankings": chosen})
         return
-    table = Table(title=title)
-    table.add_column("Classement / ranking")
-    for share in SHARES:
-        table.add_column(f"P@{share:.0%}", justify="right")
-        table.add_column(f"R@{share:.0%}", justify="right")
-    for name, row in rankings.items():
-        table.add_row(
-            RANKINGS[name], *(f"{v:.3f}" for at in row for v in (at.precision, at.recall))
-        )
-    console.print(table)
+    for metrics, heading in (
+        (("P", "R"), title),
+        (
+            ("Rev",),
+            f"Rev@n% : part de la valeur en jeu trouvée / share of the value at stake found "
+            f"({stake / 1e6:,.1f} M€ par trimestre de test / a test quarter, "
+            f"{COCAINE_EUR_PER_KG:,.0f} €/kg, prix de gros / wholesale, OFAST 2023)",
+        ),
+    ):
+        table = _shares_table(heading, "Classement / ranking", metrics)
+        for name, row in rankings.items():
+            table.add_row(RANKINGS[name], *_cells(row, metrics))
+        console.print(table)
 
 
 def register(app: typer.Typer) -> None:

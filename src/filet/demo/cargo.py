@@ -14,7 +14,8 @@ ways cocaine comes in:
 Each day the service inspects a share of the consignments (half by the cargo rules,
 half at random, the ASYCUDA way) and finds what is there nine times in ten; everything
 else stays uninspected, smuggled or not. ``smuggled`` is the whole truth, known to the
-generator only: evaluations score against it, not against the seizures.
+generator only: evaluations score against it, not against the seizures; ``kilos`` is
+what each smuggled consignment carries (:mod:`filet.demo.loads`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from pathlib import Path
 from stdnum import iso6346
 
 from filet.alerts import Alert
+from filet.demo import loads
 from filet.demo.parts import DemoInput, Expectation
 from filet.model import HandlingCode, InformationAssessment, Provenance, SourceReliability
 
@@ -82,6 +84,7 @@ class CargoWorld:
     smuggled: set[str] = field(default_factory=set)
     schemes: dict[str, str] = field(default_factory=dict)  # consignment -> scheme
     compromised: set[str] = field(default_factory=set)  # exporters
+    kilos: dict[str, float] = field(default_factory=dict)  # smuggling consignment -> kg
 
     def write(self, path: Path) -> Path:
         with path.open("w", newline="", encoding="utf-8") as handle:
@@ -124,6 +127,7 @@ def generate(seed: int, days: int = 120, per_day: int = 40, inspected: float = 0
             serial += 1
             world.rows.append(_consignment(rng, world, importers, day, serial))
     _inspect(rng, world, inspected)
+    world.kilos = loads.consignments(seed, world.schemes)
     return world
 
 

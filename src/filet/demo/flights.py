@@ -22,7 +22,8 @@ the front behind both kinds.
 Each day customs inspect a small share of the boarded passengers, half those showing
 the most indicators on the watched routes, half at random, and an inspection finds the
 drugs in 85 % of couriers (ingested capsules are missed). ``couriers`` is the whole
-truth, uninspected couriers included: evaluations score against it, not the seizures.
+truth, uninspected couriers included: evaluations score against it, not the seizures;
+``kilos`` is what each carries (:mod:`filet.demo.loads`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+from filet.demo import loads
 from filet.demo.passengers import PNR_HEADER, SURNAMES
 
 FIRST_DAY = date(2025, 1, 6)
@@ -109,6 +111,7 @@ class FlightWorld:
     rows: list[dict[str, str]] = field(default_factory=list)
     couriers: set[str] = field(default_factory=set)  # record locators of boarded couriers
     organiser_of: dict[str, str] = field(default_factory=dict)  # locator -> organiser
+    kilos: dict[str, float] = field(default_factory=dict)  # courier's locator -> kg
 
     def write(self, path: Path) -> Path:
         with path.open("w", newline="", encoding="utf-8") as handle:
@@ -138,6 +141,7 @@ def generate(seed: int, days: int = 365, inspected: float = 0.05) -> FlightWorld
         seized = _inspect(state, rows, inspected)
         _adapt(state, day, seized)
         state.world.rows.extend(rows)
+    state.world.kilos = loads.couriers(seed, state.world.couriers)
     return state.world
 
 

@@ -17,12 +17,14 @@ from filet.alerts.runner import run_detectors
 from filet.demo.cargo import CargoPart
 from filet.demo.crypto import CryptoPart
 from filet.demo.finance import FinancePart
+from filet.demo.flights_part import FlightsPart
 from filet.demo.front_business import FrontBusinessPart
 from filet.demo.integrity import IntegrityPart
 from filet.demo.intelligence import IntelligencePart
 from filet.demo.maritime import MaritimePart
 from filet.demo.network import NetworkPart
 from filet.demo.network_ties import NetworkTiesPart
+from filet.demo.parcels import ParcelsPart
 from filet.demo.parts import DemoPart, Expectation
 from filet.demo.passengers import PassengersPart
 from filet.demo.terminal import TerminalPart
@@ -45,6 +47,8 @@ PARTS: tuple[Callable[[], DemoPart], ...] = (
     CargoPart,
     TerminalPart,
     PassengersPart,
+    ParcelsPart,
+    FlightsPart,
 )
 
 

@@ -333,8 +333,9 @@ def _track(rng: random.Random, world: World, vessel: dict[str, Any], gap_hours: 
     """Three days of positions every ten minutes, with one planted silence if asked."""
     properties = vessel["properties"]
     mmsi = properties["mmsi"][0]
-    lat, lon = rng.uniform(-5.0, 45.0), rng.uniform(-60.0, -5.0)
-    dlat, dlon = rng.uniform(-0.02, 0.02), rng.uniform(0.01, 0.04)
+    # Open Atlantic, between the Antilles and the Azores, so that no track crosses land.
+    lat, lon = rng.uniform(15.0, 35.0), rng.uniform(-58.0, -45.0)
+    dlat, dlon = rng.uniform(-0.005, 0.005), rng.uniform(0.01, 0.04)
     reports = int(timedelta(days=3) / REPORT_INTERVAL)
     silence: tuple[datetime, datetime] | None = None
     if gap_hours is not None:

@@ -86,6 +86,9 @@ FORMATS: dict[str, Format] = {
         Format("pnr", "screening", "Dossiers passagers PNR/API / passenger records", "pnr"),
         Format("fal", "screening", "Listes FAL 5 et 6 / ship crew and passenger lists", "fal"),
         Format("watchlist", "screening", "Listes de surveillance / watchlists", "watchlist"),
+        Format(
+            "parcels", "parcels", "Colis postaux et express / postal and express parcels", "parcels"
+        ),
     )
 }
 

@@ -44,6 +44,7 @@ from filet.network.contacts import CONTACT_NUMBERS
 from filet.network.extraction import extraction_fields, extraction_records
 from filet.network.meetings import MEETING_COLUMNS, edgelist_fields, edgelist_records
 from filet.network.pv import paragraph_fields, pv_records
+from filet.targeting.parcels import PARCEL_COLUMNS
 from filet.targeting.screening import SCREENING_COLUMNS
 from filet.targeting.terminal_events import checked_fields, terminal_records
 
@@ -62,6 +63,7 @@ READERS = (
     "extraction",
     "pv",
     "screening",
+    "parcels",
     "assets",
     "businesses",
     "wallets",
@@ -79,6 +81,7 @@ _COLUMN_ADDERS: dict[str, AddedColumns] = {
     "contacts": CONTACT_NUMBERS,
     "meetings": MEETING_COLUMNS,
     "screening": SCREENING_COLUMNS,
+    "parcels": PARCEL_COLUMNS,
     "assets": ASSET_COLUMNS,
     "businesses": BUSINESS_COLUMNS,
     "wallets": WALLET_COLUMNS,

@@ -288,6 +288,45 @@ EVENT_TABLES: dict[str, pa.Schema] = {
             *_PROVENANCE_FIELDS,
         ]
     ),
+    # Postal and express parcels (filet.targeting.parcels): one item a row, from the
+    # postal operators' advance data (UPU-WCO ITMATT) or an express carrier's manifest.
+    # `item_id` is the S10 number (or the carrier's), `channel` post or express,
+    # `category` gift, sale, sample, document, returned or other (CN 22/23 boxes),
+    # countries ISO 3166-1 alpha-2, `currency` ISO 4217, `inspection` none, clean or
+    # seizure (empty while not known). `phone_e164`, `address_key`, `addressee_folded`,
+    # `sender_key` and `description_words` are derived at ingest by the parcels reader.
+    "parcels": pa.schema(
+        [
+            pa.field("item_id", pa.string(), nullable=False),
+            pa.field("channel", pa.string(), nullable=False),
+            pa.field("carrier", pa.string()),
+            pa.field("posted_ts", pa.timestamp("us", tz="UTC"), nullable=False),
+            pa.field("origin_country", pa.string(), nullable=False),
+            pa.field("origin_office", pa.string()),
+            pa.field("sender_name", pa.string()),
+            pa.field("sender_address", pa.string()),
+            pa.field("addressee_name", pa.string()),
+            pa.field("addressee_address", pa.string()),
+            pa.field("addressee_postcode", pa.string()),
+            pa.field("addressee_city", pa.string()),
+            pa.field("destination_country", pa.string()),
+            pa.field("addressee_phone", pa.string()),
+            pa.field("content_description", pa.string()),
+            pa.field("hs6", pa.string()),
+            pa.field("declared_value", pa.float64()),
+            pa.field("currency", pa.string()),
+            pa.field("gross_weight_kg", pa.float64()),
+            pa.field("item_count", pa.int64()),
+            pa.field("category", pa.string()),
+            pa.field("inspection", pa.string()),
+            pa.field("phone_e164", pa.string()),
+            pa.field("address_key", pa.string()),
+            pa.field("addressee_folded", pa.string()),
+            pa.field("sender_key", pa.string()),
+            pa.field("description_words", pa.string()),
+            *_PROVENANCE_FIELDS,
+        ]
+    ),
     # Travellers and crews (filet.targeting): one row per person and journey, from PNR
     # (Directive (EU) 2016/681 Annex I), API, or a ship's FAL form 5 (crew) or 6
     # (passengers); `kind` says which. Airports are IATA codes, ports UN/LOCODEs; the

@@ -9,65 +9,71 @@ days (:mod:`filet.targeting.profiles`), whose hit rate is the share of their
 in this service's traffic, and what no rule says: an exporter whose honest-looking
 fruit is seized again and again (rip-on, ``docs/targeting.md`` indicators 2, 3 and 14).
 It learns only from inspected consignments: an uninspected one is not clean, it is
-unknown. Training settings and reasons are those of :mod:`filet.targeting.model`.
+unknown. Features, training and reasons are the shared core of
+:mod:`filet.targeting.learned`; what is cargo's own is the spec and the consignments
+with ``certain_points`` put ahead of any score.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from functools import partial
 
-import lightgbm as lgb
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from filet.engine import open_engine
 from filet.store.events import EventStore
+from filet.targeting import learned
 from filet.targeting.cargo_rules import RULES, CargoRuleThresholds, flag_steps
-from filet.targeting.evaluate import Comparison, compare_rankings, date_cuts, split
-from filet.targeting.features import Vocabulary, numbers
-from filet.targeting.model import ModelConfig, Reason, strongest, without_outcomes
-from filet.targeting.profiles import Profile, feature_names, profile_features
+from filet.targeting.evaluate import Comparison
+from filet.targeting.features import numbers
+from filet.targeting.learned import FeatureSpec, LearnedModel
+from filet.targeting.model import ModelConfig
+from filet.targeting.profiles import Profile
+from filet.targeting.selection import Pool
+from filet.targeting.trust import CARGO_PARTIES, outcomes
 
 LABEL = "seized"
 # A port's seizures are few: small leaves, few rows per leaf, early stopping soon.
 CARGO_CONFIG = ModelConfig(
     max_rounds=400, early_stopping_rounds=50, min_child_samples=5, num_leaves=7
 )
-CATEGORICAL: tuple[str, ...] = (
-    "port_loading",
-    "port_discharge",
-    "hs6",
-    "container_type",
-    "freight_payment",
+SPEC = FeatureSpec(
+    categorical=("port_loading", "port_discharge", "hs6", "container_type", "freight_payment"),
+    numeric=(
+        *(rule.name for rule in RULES),
+        "points",
+        "gross_mass_kg",
+        "transshipments",
+        "consignee_before",
+    ),
+    rising=(*(rule.name for rule in RULES), "points"),
+    profiles=(
+        Profile("shipper", ("shipper",), "exportateur", "shipper"),
+        Profile("consignee", ("consignee",), "destinataire", "consignee"),
+        Profile("booking", ("booking_party",), "réservataire", "booking party"),
+        Profile("payer", ("freight_payer",), "payeur du fret", "freight payer"),
+        Profile("vessel", ("vessel_imo",), "navire", "vessel"),
+        Profile("hs6_loading", ("hs6", "port_loading"), "SH6 x port de chargement", "HS6 x port"),
+    ),
+    labels={
+        "port_loading": ("port de chargement", "port of loading"),
+        "port_discharge": ("port de déchargement", "port of discharge"),
+        "hs6": ("code SH6", "HS6 code"),
+        "container_type": ("type de conteneur", "container type"),
+        "freight_payment": ("paiement du fret", "freight payment"),
+        "points": ("points des règles", "rule points"),
+        "gross_mass_kg": ("masse brute (kg)", "gross mass (kg)"),
+        "transshipments": ("transbordements", "transshipments"),
+        "consignee_before": (
+            "envois antérieurs du destinataire",
+            "consignee's earlier consignments",
+        ),
+        **{rule.name: (f"règle : {rule.label_fr}", f"rule: {rule.label_en}") for rule in RULES},
+    },
+    label=LABEL,
 )
-NUMERIC: tuple[str, ...] = (
-    *(rule.name for rule in RULES),
-    "points",
-    "gross_mass_kg",
-    "transshipments",
-    "consignee_before",
-)
-PROFILES: tuple[Profile, ...] = (
-    Profile("shipper", ("shipper",), "exportateur", "shipper"),
-    Profile("consignee", ("consignee",), "destinataire", "consignee"),
-    Profile("booking", ("booking_party",), "réservataire", "booking party"),
-    Profile("payer", ("freight_payer",), "payeur du fret", "freight payer"),
-    Profile("vessel", ("vessel_imo",), "navire", "vessel"),
-    Profile("hs6_loading", ("hs6", "port_loading"), "SH6 x port de chargement", "HS6 x port"),
-)
-LABELS: dict[str, tuple[str, str]] = {
-    "port_loading": ("port de chargement", "port of loading"),
-    "port_discharge": ("port de déchargement", "port of discharge"),
-    "hs6": ("code SH6", "HS6 code"),
-    "container_type": ("type de conteneur", "container type"),
-    "freight_payment": ("paiement du fret", "freight payment"),
-    "points": ("points des règles", "rule points"),
-    "gross_mass_kg": ("masse brute (kg)", "gross mass (kg)"),
-    "transshipments": ("transbordements", "transshipments"),
-    "consignee_before": ("envois antérieurs du destinataire", "consignee's earlier consignments"),
-    **{rule.name: (f"règle : {rule.label_fr}", f"rule: {rule.label_en}") for rule in RULES},
-}
 
 
 def flagged(events: EventStore, thresholds: CargoRuleThresholds | None = None) -> pa.Table:
@@ -87,52 +93,7 @@ def labelled(rows: pa.Table) -> pa.Table:
     table = rows.sort_by(
         [("ts", "ascending"), ("consignment_id", "ascending"), ("source_line", "ascending")]
     )
-    outcome = pc.if_else(
-        pc.equal(table["inspection"], "seizure"),
-        True,
-        pc.if_else(pc.equal(table["inspection"], "clean"), False, pa.scalar(None, pa.bool_())),
-    )
-    return table.append_column(LABEL, outcome)
-
-
-@dataclass(frozen=True)
-class CargoModel:
-    booster: lgb.Booster
-    vocabulary: Vocabulary
-    history: pa.Table
-    prior: float
-    config: ModelConfig
-    rules: CargoRuleThresholds
-
-    def matrix(self, rows: pa.Table) -> np.ndarray:
-        weight = self.config.profile_weight
-        unlabelled = without_outcomes(rows, LABEL)
-        return _matrix(unlabelled, self.history, self.vocabulary, self.prior, weight)
-
-    def score(self, rows: pa.Table) -> np.ndarray:
-        return np.asarray(self.booster.predict(self.matrix(rows)), np.float64)
-
-    def priority(self, rows: pa.Table) -> np.ndarray:
-        """Rules and model together: consignments with ``certain_points`` or more come
-        first, the learned score orders them and all the others."""
-        return self._ahead(rows, self.score(rows))
-
-    def explain(self, rows: pa.Table, top: int = 3) -> tuple[np.ndarray, list[list[Reason]]]:
-        """Each consignment's :meth:`priority` and the ``top`` features pushing its score
-        up the most, from one feature matrix (its profiles are the costly part)."""
-        built = self.matrix(rows)
-        scores = np.asarray(self.booster.predict(built), np.float64)
-        contributions = np.asarray(self.booster.predict(built, pred_contrib=True))[:, :-1]
-        names = _names()
-        reasons = [
-            [_reason(rows, built, names, index, column, value) for column, value in pushes]
-            for index, pushes in enumerate(strongest(contributions, top))
-        ]
-        return self._ahead(rows, scores), reasons
-
-    def _ahead(self, rows: pa.Table, scores: np.ndarray) -> np.ndarray:
-        certain = numbers(rows["points"]) >= self.rules.certain_points
-        return scores + certain.astype(np.float64)
+    return table.append_column(LABEL, outcomes(table["inspection"]))
 
 
 def train(
@@ -140,98 +101,32 @@ def train(
     valid_rows: pa.Table,
     config: ModelConfig,
     rules: CargoRuleThresholds | None = None,
-) -> CargoModel:
-    """Fit on the inspected consignments of ``train_rows``, stopping early on those of
-    ``valid_rows`` (the next period); later consignments are scored with both periods as
-    their history."""
-    inspected = pc.is_valid(train_rows[LABEL])
-    prior = float(pc.mean(pc.cast(train_rows.filter(inspected)[LABEL], pa.float64())).as_py())
-    vocabulary = Vocabulary.learn(train_rows, CATEGORICAL)
-    weight = config.profile_weight
-    fit = _matrix(train_rows, train_rows.slice(0, 0), vocabulary, prior, weight)
-    stop = _matrix(without_outcomes(valid_rows, LABEL), train_rows, vocabulary, prior, weight)
-    checked = pc.is_valid(valid_rows[LABEL])
-    data = lgb.Dataset(
-        fit[_mask(inspected)],
-        _labels(train_rows.filter(inspected)),
-        feature_name=_names(),
-        categorical_feature=list(CATEGORICAL),
-    )
-    booster = lgb.train(
-        {**config.params(), "monotone_constraints": _monotone()},
-        data,
-        config.max_rounds,
-        valid_sets=[
-            lgb.Dataset(stop[_mask(checked)], _labels(valid_rows.filter(checked)), reference=data)
-        ],
-        callbacks=[lgb.early_stopping(config.early_stopping_rounds, verbose=False)],
-    )
-    history = pa.concat_tables([train_rows, valid_rows])
-    return CargoModel(booster, vocabulary, history, prior, config, rules or CargoRuleThresholds())
+) -> LearnedModel:
+    """The learned score on :data:`SPEC` (:func:`filet.targeting.learned.train`), whose
+    priority puts consignments with ``certain_points`` or more first: rules and model
+    together, the learned score ordering them and all the others."""
+    certain = (rules or CargoRuleThresholds()).certain_points
+    return learned.train(SPEC, train_rows, valid_rows, config, partial(_ahead, certain))
 
 
-def _matrix(
-    rows: pa.Table, history: pa.Table, vocabulary: Vocabulary, prior: float, weight: float
-) -> np.ndarray:
-    both = pa.concat_tables([history, rows])
-    profile = profile_features(both, prior, weight, PROFILES, LABEL).slice(history.num_rows)
-    columns = [vocabulary.encode(rows[name], name) for name in CATEGORICAL]
-    columns += [numbers(rows[name]) for name in NUMERIC]
-    columns += [numbers(profile[name]) for name in feature_names(PROFILES)]
-    return np.column_stack(columns)
+def _ahead(certain_points: float, rows: pa.Table, scores: np.ndarray) -> np.ndarray:
+    certain = numbers(rows["points"]) >= certain_points
+    return scores + certain.astype(np.float64)
 
 
-def _monotone() -> list[int]:
-    """+1 for the rule flags, the rule points and the profiles' seizure rates: a rule
-    hit or a worse record may only raise the score. With the few seizures a service
-    sees, the constraint keeps the trees from learning that a rule lowers the risk."""
-    rising = {rule.name for rule in RULES} | {"points"}
-    rising |= {f"{p.name}_rate" for p in PROFILES}
-    return [1 if name in rising else 0 for name in _names()]
+def pool(rules: CargoRuleThresholds | None = None) -> Pool:
+    """Consignments as a draw picks them (:mod:`filet.targeting.selection`)."""
+    fit = partial(train, rules=rules or CargoRuleThresholds())
+    return Pool("consignment_id", "container", CARGO_PARTIES, CARGO_CONFIG, fit, LABEL)
 
 
-def _names() -> list[str]:
-    return [*CATEGORICAL, *NUMERIC, *feature_names(PROFILES)]
-
-
-def _mask(valid: pa.ChunkedArray | pa.Array) -> np.ndarray:
-    return np.asarray(valid.to_numpy(zero_copy_only=False), bool)
-
-
-def _labels(rows: pa.Table) -> np.ndarray:
-    return np.asarray(rows[LABEL].to_numpy(zero_copy_only=False), float)
-
-
-_PROFILE_LABELS = {p.name: (p.label_fr, p.label_en) for p in PROFILES}
-
-
-def _reason(
-    rows: pa.Table, built: np.ndarray, names: list[str], row: int, column: int, contribution: float
-) -> Reason:
-    name = names[column]
-    number = float(built[row, column])
-    value: str | float | None = None if np.isnan(number) else round(number, 4)
-    if name in CATEGORICAL:
-        value = rows[name][row].as_py()
-    stem, _, kind = name.rpartition("_")
-    if stem in _PROFILE_LABELS:
-        fr, en = _PROFILE_LABELS[stem]
-        label_fr = f"taux de saisie passé, {fr}" if kind == "rate" else f"historique, {fr}"
-        label_en = f"past seizure rate, {en}" if kind == "rate" else f"history, {en}"
-    else:
-        label_fr, label_en = LABELS[name]
-    return Reason(name, label_fr, label_en, value, round(contribution, 4))
-
-
-def compare(rows: pa.Table, smuggled: set[str], seeds: int, config: ModelConfig) -> Comparison:
-    """Split by date (60 % train, 15 % early stopping, 25 % test), score the test period
-    with its outcomes removed, and measure each ranking against the whole truth,
-    uninspected smuggling included: what a ranking would have found, not what was."""
-    train_rows, valid_rows, test_rows = split(rows, *date_cuts(rows))
-    truth = np.array([c in smuggled for c in test_rows["consignment_id"].to_pylist()], float)
-
-    def priority(seed: int) -> np.ndarray:
-        model = train(train_rows, valid_rows, replace(config, seed=seed))
-        return model.priority(test_rows)
-
-    return compare_rankings(truth, numbers(test_rows["points"]), priority, seeds)
+def compare(
+    rows: pa.Table,
+    smuggled: set[str],
+    seeds: int,
+    config: ModelConfig,
+    values: Mapping[str, float] | None = None,
+) -> Comparison:
+    """Rules alone, rules and model, random picks on the last quarter of ``rows``
+    (:func:`filet.targeting.learned.compare`), against every smuggled consignment."""
+    return learned.compare(rows, smuggled, "consignment_id", seeds, config, train, values)

@@ -289,6 +289,15 @@ def _row_key(row: dict[str, Any]) -> dict[str, Any]:
     return {"source_file": row["source_file"], "source_line": row["source_line"]}
 
 
+def said_hits(row: dict[str, Any], thresholds: CourierThresholds, french: bool) -> str:
+    """Every rule ``row`` hits, with the value that made it hit and its weight."""
+    weights = thresholds.weights()
+    language = 0 if french else 1
+    return "; ".join(
+        f"{_detail(row, rule, language)} (+{weights[rule]})" for rule in RULES if row[rule]
+    )
+
+
 def _detail(row: dict[str, Any], rule: str, language: int) -> str:
     """The rule's name, with the value that made it hit where one helps."""
     name = RULE_NAMES[rule][language]

@@ -10,25 +10,30 @@ An organiser sends many couriers through the same agency, phone or front payer
 (``docs/targeting.md`` §5: hit rate per agency, payer shared by several passengers), and
 a careful one books them like holidaymakers: no rule sees that, a seizure record does.
 It learns only from inspected passengers: an uninspected one is unknown, not clean.
-Training settings and reasons are those of :mod:`filet.targeting.model`.
+Features, training and reasons are the shared core of :mod:`filet.targeting.learned`;
+what is the flights' own is the spec and the passengers' rows: boarded only, with the
+days booked ahead and the length of stay.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections import Counter
+from collections.abc import Mapping
 
-import lightgbm as lgb
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from filet.engine import open_engine
 from filet.store.events import EventStore
+from filet.targeting import learned
 from filet.targeting.couriers import RULE_NAMES, RULES, CourierThresholds, flag_steps
-from filet.targeting.evaluate import Comparison, compare_rankings, date_cuts, split
-from filet.targeting.features import Vocabulary, numbers
-from filet.targeting.model import ModelConfig, Reason, strongest, without_outcomes
-from filet.targeting.profiles import Profile, feature_names, profile_features
+from filet.targeting.evaluate import Comparison
+from filet.targeting.features import numbers
+from filet.targeting.learned import FeatureSpec, LearnedModel
+from filet.targeting.model import ModelConfig
+from filet.targeting.profiles import Profile
+from filet.targeting.selection import Pool
+from filet.targeting.trust import PASSENGER_PARTIES, outcomes
 
 LABEL = "seized"
 _DAY_US = 86_400_000_000
@@ -39,190 +44,120 @@ FLIGHT_CONFIG = ModelConfig(
     max_rounds=400, early_stopping_rounds=50, min_child_samples=5, num_leaves=7,
     profile_weight=5.0,
 )  # fmt: skip
-CATEGORICAL: tuple[str, ...] = ("origin", "destination", "payment_method")
-NUMERIC: tuple[str, ...] = (
-    *RULES,
-    "points",
-    "payer_surnames",
-    "no_shows",
-    "checked_bags",
-    "days_ahead",
-    "stay_days",
+SPEC = FeatureSpec(
+    categorical=("origin", "destination", "payment_method"),
+    numeric=(
+        *RULES,
+        "points",
+        "payer_surnames",
+        "no_shows",
+        "checked_bags",
+        "days_ahead",
+        "stay_days",
+    ),
+    rising=(*RULES, "points"),
+    profiles=(
+        Profile("payer", ("payer_folded",), "payeur", "payer"),
+        Profile("agency", ("travel_agent",), "agence de voyages", "travel agency"),
+        Profile("phone", ("contact_phone",), "téléphone de contact", "contact phone"),
+        Profile("email", ("contact_email",), "courriel de contact", "contact e-mail"),
+        Profile("route", ("origin", "destination"), "liaison", "route"),
+        Profile("traveller", ("document_key",), "voyageur", "traveller"),
+    ),
+    labels={
+        "origin": ("aéroport de départ", "departure airport"),
+        "destination": ("aéroport d'arrivée", "arrival airport"),
+        "payment_method": ("mode de paiement", "payment method"),
+        "points": ("points des règles", "rule points"),
+        "payer_surnames": (
+            "noms payés par le payeur (7 jours)",
+            "surnames the payer paid (7 days)",
+        ),
+        "no_shows": ("absences passées à l'embarquement", "earlier no-shows"),
+        "checked_bags": ("bagages enregistrés", "checked bags"),
+        "days_ahead": ("jours entre réservation et départ", "days booked ahead"),
+        "stay_days": ("durée du séjour (jours)", "length of stay (days)"),
+        **{r: (f"règle : {RULE_NAMES[r][0]}", f"rule: {RULE_NAMES[r][1]}") for r in RULES},
+    },
+    label=LABEL,
 )
-PROFILES: tuple[Profile, ...] = (
-    Profile("payer", ("payer_folded",), "payeur", "payer"),
-    Profile("agency", ("travel_agent",), "agence de voyages", "travel agency"),
-    Profile("phone", ("contact_phone",), "téléphone de contact", "contact phone"),
-    Profile("email", ("contact_email",), "courriel de contact", "contact e-mail"),
-    Profile("route", ("origin", "destination"), "liaison", "route"),
-    Profile("traveller", ("document_key",), "voyageur", "traveller"),
-)
-LABELS: dict[str, tuple[str, str]] = {
-    "origin": ("aéroport de départ", "departure airport"),
-    "destination": ("aéroport d'arrivée", "arrival airport"),
-    "payment_method": ("mode de paiement", "payment method"),
-    "points": ("points des règles", "rule points"),
-    "payer_surnames": ("noms payés par le payeur (7 jours)", "surnames the payer paid (7 days)"),
-    "no_shows": ("absences passées à l'embarquement", "earlier no-shows"),
-    "checked_bags": ("bagages enregistrés", "checked bags"),
-    "days_ahead": ("jours entre réservation et départ", "days booked ahead"),
-    "stay_days": ("durée du séjour (jours)", "length of stay (days)"),
-    **{rule: (f"règle : {RULE_NAMES[rule][0]}", f"rule: {RULE_NAMES[rule][1]}") for rule in RULES},
-}
 
 
 def flagged(events: EventStore, thresholds: CourierThresholds | None = None) -> pa.Table:
     """Every boarded PNR passenger of the store with the courier rule flags and points
-    (on DuckDB), ``ts`` (the departure) and the outcome as ``seized``: true, false, or
-    empty if not inspected. No-shows feed the rules but are not ranked: nobody boarded."""
+    (on DuckDB), as :func:`labelled` gives them."""
     if "passengers" not in events.tables_with_data():
         raise ValueError("aucun dossier passager / no passenger record ingested")
     with open_engine("duckdb") as engine:
         events.register(engine)
         rows = engine.run_table(flag_steps(thresholds or CourierThresholds(), engine.dialect))
+    return labelled(rows)
+
+
+def labelled(rows: pa.Table) -> pa.Table:
+    """The courier rules' rows of the passengers who boarded (no-shows feed the rules
+    but are not ranked: nobody boarded), in a stable order, with ``ts`` (the departure),
+    the outcome as ``seized`` (true, false, or empty if not inspected), the days booked
+    ahead, the length of stay, a ``passenger_id`` (the record locator, with the source
+    line where a locator is shared or missing) and a ``passenger`` line for a reader."""
     rows = rows.filter(pc.fill_null(pc.not_equal(rows["travel_status"], "no-show"), True))
     rows = rows.append_column("ts", rows["departure_ts"])
     table = rows.sort_by(
         [("ts", "ascending"), ("record_locator", "ascending"), ("source_line", "ascending")]
     )
-    outcome = pc.if_else(
-        pc.equal(table["inspection"], "seizure"),
-        True,
-        pc.if_else(pc.equal(table["inspection"], "clean"), False, pa.scalar(None, pa.bool_())),
-    )
-    return table.append_column(LABEL, outcome)
-
-
-@dataclass(frozen=True)
-class FlightModel:
-    booster: lgb.Booster
-    vocabulary: Vocabulary
-    history: pa.Table
-    prior: float
-    config: ModelConfig
-
-    def matrix(self, rows: pa.Table) -> np.ndarray:
-        unlabelled = without_outcomes(rows, LABEL)
-        return matrix(unlabelled, self.history, self.vocabulary, self.prior, self.config)
-
-    def priority(self, rows: pa.Table) -> np.ndarray:
-        """Rules and model together: the learned score, whose features include every rule
-        flag and the points, constrained so that a rule hit only raises it."""
-        return np.asarray(self.booster.predict(self.matrix(rows)), np.float64)
-
-    def explain(self, rows: pa.Table, top: int = 3) -> tuple[np.ndarray, list[list[Reason]]]:
-        """Each passenger's :meth:`priority` and the ``top`` features pushing it up the
-        most (TreeSHAP), from one feature matrix."""
-        built = self.matrix(rows)
-        scores = np.asarray(self.booster.predict(built), np.float64)
-        contributions = np.asarray(self.booster.predict(built, pred_contrib=True))[:, :-1]
-        names = _names()
-        reasons = [
-            [_reason(rows, built, names, index, column, value) for column, value in pushes]
-            for index, pushes in enumerate(strongest(contributions, top))
-        ]
-        return scores, reasons
-
-
-def train(train_rows: pa.Table, valid_rows: pa.Table, config: ModelConfig) -> FlightModel:
-    """Fit on the inspected passengers of ``train_rows``, stopping early on those of
-    ``valid_rows`` (the next period, outcomes hidden from its features); later
-    passengers are scored with both periods as their history."""
-    inspected = pc.is_valid(train_rows[LABEL])
-    prior = float(pc.mean(pc.cast(train_rows.filter(inspected)[LABEL], pa.float64())).as_py())
-    vocabulary = Vocabulary.learn(train_rows, CATEGORICAL)
-    fit = matrix(train_rows, train_rows.slice(0, 0), vocabulary, prior, config)
-    stop = matrix(without_outcomes(valid_rows, LABEL), train_rows, vocabulary, prior, config)
-    checked = pc.is_valid(valid_rows[LABEL])
-    data = lgb.Dataset(
-        fit[_mask(inspected)],
-        _labels(train_rows.filter(inspected)),
-        feature_name=_names(),
-        categorical_feature=list(CATEGORICAL),
-    )
-    booster = lgb.train(
-        {**config.params(), "monotone_constraints": _monotone()},
-        data,
-        config.max_rounds,
-        valid_sets=[
-            lgb.Dataset(stop[_mask(checked)], _labels(valid_rows.filter(checked)), reference=data)
-        ],
-        callbacks=[lgb.early_stopping(config.early_stopping_rounds, verbose=False)],
-    )
-    history = pa.concat_tables([train_rows, valid_rows])
-    return FlightModel(booster, vocabulary, history, prior, config)
-
-
-def matrix(
-    rows: pa.Table, history: pa.Table, vocabulary: Vocabulary, prior: float, config: ModelConfig
-) -> np.ndarray:
-    """Features of ``rows`` in :func:`_names` order; profiles from ``history`` and
-    ``rows`` on earlier days only."""
-    both = pa.concat_tables([history, rows])
-    weight = config.profile_weight
-    profile = profile_features(both, prior, weight, PROFILES, LABEL).slice(history.num_rows)
-    departure = numbers(rows["dep_us"])
-    back = numbers(rows["ret_us"])
+    departure = numbers(table["dep_us"])
     derived = {
-        "days_ahead": (departure - numbers(rows["book_us"])) / _DAY_US,
-        "stay_days": (back - departure) / _DAY_US,
+        LABEL: outcomes(table["inspection"]),
+        "days_ahead": pa.array((departure - numbers(table["book_us"])) / _DAY_US),
+        "stay_days": pa.array((numbers(table["ret_us"]) - departure) / _DAY_US),
+        "passenger_id": pa.array(_ids(table), pa.string()),
+        "passenger": pa.array(_readable(table), pa.string()),
     }
-    columns = [vocabulary.encode(rows[name], name) for name in CATEGORICAL]
-    columns += [derived[name] if name in derived else numbers(rows[name]) for name in NUMERIC]
-    columns += [numbers(profile[name]) for name in feature_names(PROFILES)]
-    return np.column_stack(columns)
+    for name, column in derived.items():
+        table = table.append_column(name, column)
+    return table
 
 
-def _monotone() -> list[int]:
-    """+1 for the rule flags, the points and the profiles' seizure rates: with a few
-    hundred seizures a year, the constraint keeps the trees from learning that a rule
-    lowers the risk."""
-    rising = {*RULES, "points"} | {f"{p.name}_rate" for p in PROFILES}
-    return [1 if name in rising else 0 for name in _names()]
+def _ids(rows: pa.Table) -> list[str]:
+    locators = rows["record_locator"].to_pylist()
+    shared = Counter(locators)
+    return [
+        locator if locator and shared[locator] == 1 else f"{locator or '-'}#{line}"
+        for locator, line in zip(locators, rows["source_line"].to_pylist(), strict=True)
+    ]
 
 
-def _names() -> list[str]:
-    return [*CATEGORICAL, *NUMERIC, *feature_names(PROFILES)]
+def _readable(rows: pa.Table) -> list[str]:
+    """« SURNAME Given, TX0571 CAY-ORY 2025-03-01 »: whom to stop, on which flight."""
+    found = []
+    for row in rows.select(
+        ["surname", "given_names", "voyage", "origin", "destination", "departure_ts"]
+    ).to_pylist():
+        who = " ".join(part for part in (row["surname"], row["given_names"]) if part)
+        trip = f"{row['voyage'] or '?'} {row['origin'] or '?'}-{row['destination'] or '?'}"
+        found.append(f"{who}, {trip} {row['departure_ts']:%Y-%m-%d}")
+    return found
 
 
-def _mask(valid: pa.ChunkedArray | pa.Array) -> np.ndarray:
-    return np.asarray(valid.to_numpy(zero_copy_only=False), bool)
+def train(train_rows: pa.Table, valid_rows: pa.Table, config: ModelConfig) -> LearnedModel:
+    """The learned score on :data:`SPEC` (:func:`filet.targeting.learned.train`): the
+    rule flags and points are among its features, constrained so that a rule hit only
+    raises it."""
+    return learned.train(SPEC, train_rows, valid_rows, config)
 
 
-def _labels(rows: pa.Table) -> np.ndarray:
-    return np.asarray(rows[LABEL].to_numpy(zero_copy_only=False), float)
+# Passengers as a draw picks them (filet.targeting.selection).
+POOL = Pool("passenger_id", "passenger", PASSENGER_PARTIES, FLIGHT_CONFIG, train, LABEL)
 
 
-_PROFILE_LABELS = {p.name: (p.label_fr, p.label_en) for p in PROFILES}
-
-
-def _reason(
-    rows: pa.Table, built: np.ndarray, names: list[str], row: int, column: int, contribution: float
-) -> Reason:
-    name = names[column]
-    number = float(built[row, column])
-    value: str | float | None = None if np.isnan(number) else round(number, 4)
-    if name in CATEGORICAL:
-        value = rows[name][row].as_py()
-    stem, _, kind = name.rpartition("_")
-    if stem in _PROFILE_LABELS:
-        fr, en = _PROFILE_LABELS[stem]
-        label_fr = f"taux de saisie passé, {fr}" if kind == "rate" else f"historique, {fr}"
-        label_en = f"past seizure rate, {en}" if kind == "rate" else f"history, {en}"
-    else:
-        label_fr, label_en = LABELS[name]
-    return Reason(name, label_fr, label_en, value, round(contribution, 4))
-
-
-def compare(rows: pa.Table, couriers: set[str], seeds: int, config: ModelConfig) -> Comparison:
-    """The cargo protocol (:func:`filet.targeting.cargo_model.compare`) on passengers:
+def compare(
+    rows: pa.Table,
+    couriers: set[str],
+    seeds: int,
+    config: ModelConfig,
+    values: Mapping[str, float] | None = None,
+) -> Comparison:
+    """The cargo protocol (:func:`filet.targeting.learned.compare`) on passengers:
     split by date, score the last quarter with its outcomes removed, and measure each
-    ranking against every courier of that quarter, inspected or not."""
-    train_rows, valid_rows, test_rows = split(rows, *date_cuts(rows))
-    locators = test_rows["record_locator"].to_pylist()
-    truth = np.array([locator in couriers for locator in locators], float)
-
-    def priority(seed: int) -> np.ndarray:
-        return train(train_rows, valid_rows, replace(config, seed=seed)).priority(test_rows)
-
-    return compare_rankings(truth, numbers(test_rows["points"]), priority, seeds)
+    ranking against every courier of that quarter (record locators), inspected or not."""
+    return learned.compare(rows, couriers, "record_locator", seeds, config, train, values)

@@ -95,6 +95,20 @@ TRAVEL_PARTIES: tuple[Party, ...] = (
         ),
     ),
 )
+# Passengers as the learned selection shows them: the agency, the payer and the booking
+# phone (an organiser's, or a front's, behind several couriers: docs/targeting.md §5).
+_TRAVELLERS = _column("travellers", "document_key", "voyageurs", "travellers")
+PASSENGER_PARTIES: tuple[Party, ...] = (
+    TRAVEL_PARTIES[0],
+    Party("payer", "payer_name", "payeur", "payer", (_TRAVELLERS, TRAVEL_PARTIES[0].watched[1])),
+    Party(
+        "phone",
+        "contact_phone",
+        "téléphone de contact",
+        "contact phone",
+        (_TRAVELLERS, TRAVEL_PARTIES[0].watched[0]),
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -123,8 +137,11 @@ class Trust:
             f"({self.age_days} j / days), changements / changes: {changes or '-'}"
         )
 
-    def said_in(self, party: Party, french: bool) -> str:
-        """One language, the role named, for an alert's reasons."""
+    def said_in(
+        self, party: Party, french: bool, rows: tuple[str, str] = ("envois", "consignments")
+    ) -> str:
+        """One language, the role named, for an alert's reasons; ``rows`` names what the
+        party is counted in (French, English)."""
         role = party.label_fr if french else party.label_en
         if self.consignments == 0:
             return (
@@ -134,12 +151,12 @@ class Trust:
         changes = ", ".join(f"{labels[n]} +{c}" for n, c in self.changes.items()) or "-"
         if french:
             return (
-                f"{role} {self.name} : {self.consignments} envois, {self.inspected} contrôlés, "
+                f"{role} {self.name} : {self.consignments} {rows[0]}, {self.inspected} contrôlés, "
                 f"{self.seized} saisies (taux lissé {self.hit_rate:.1%}), vu depuis "
                 f"{self.age_days} j ({self.first_seen:%Y-%m-%d}), changements : {changes}"
             )
         return (
-            f"{role} {self.name}: {self.consignments} consignments, {self.inspected} "
+            f"{role} {self.name}: {self.consignments} {rows[1]}, {self.inspected} "
             f"inspected, {self.seized} seized (smoothed hit rate {self.hit_rate:.1%}), seen "
             f"for {self.age_days} days (since {self.first_seen:%Y-%m-%d}), changes: {changes}"
         )
