@@ -20,7 +20,6 @@ what each smuggled consignment carries (:mod:`filet.demo.loads`).
 
 from __future__ import annotations
 
-import csv
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -30,6 +29,7 @@ from stdnum import iso6346
 
 from filet.alerts import Alert
 from filet.demo import loads
+from filet.demo.files import write_csv
 from filet.demo.parts import DemoInput, Expectation
 from filet.model import HandlingCode, InformationAssessment, Provenance, SourceReliability
 
@@ -87,11 +87,7 @@ class CargoWorld:
     kilos: dict[str, float] = field(default_factory=dict)  # smuggling consignment -> kg
 
     def write(self, path: Path) -> Path:
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, HEADER)
-            writer.writeheader()
-            writer.writerows(self.rows)
-        return path
+        return write_csv(path, HEADER, self.rows)
 
     def day_of(self, row: dict[str, str]) -> int:
         return (datetime.fromisoformat(row["ts"]).date() - FIRST_DAY).days

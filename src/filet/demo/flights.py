@@ -28,7 +28,6 @@ truth, uninspected couriers included: evaluations score against it, not the seiz
 
 from __future__ import annotations
 
-import csv
 import math
 import random
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from filet.demo import loads
+from filet.demo.files import write_csv
 from filet.demo.passengers import PNR_HEADER, SURNAMES
 
 FIRST_DAY = date(2025, 1, 6)
@@ -114,11 +114,7 @@ class FlightWorld:
     kilos: dict[str, float] = field(default_factory=dict)  # courier's locator -> kg
 
     def write(self, path: Path) -> Path:
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, HEADER)
-            writer.writeheader()
-            writer.writerows(self.rows)
-        return path
+        return write_csv(path, HEADER, self.rows)
 
 
 @dataclass

@@ -8,13 +8,13 @@ parcel rules convert them back with.
 
 from __future__ import annotations
 
-import csv
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from filet.demo import parcel_catalog as cat
+from filet.demo.files import write_csv
 from filet.model.identifiers import s10
 from filet.targeting.parcel_goods import rates
 from filet.targeting.parcel_rules import ParcelRuleThresholds
@@ -57,11 +57,7 @@ class ParcelWorld:
     schemes: dict[str, str] = field(default_factory=dict)  # item -> scheme
 
     def write(self, path: Path) -> Path:
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, HEADER)
-            writer.writeheader()
-            writer.writerows(self.rows)
-        return path
+        return write_csv(path, HEADER, self.rows)
 
 
 class Maker:

@@ -20,13 +20,13 @@ find, or leave alone.
 
 from __future__ import annotations
 
-import csv
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from filet.alerts import Alert
+from filet.demo.files import write_csv
 from filet.demo.parts import DemoInput, Expectation
 from filet.model import HandlingCode, InformationAssessment, Provenance, SourceReliability
 
@@ -217,17 +217,11 @@ def _plant_namesake(rng: random.Random, world: PassengerWorld) -> None:
 
 
 def write_pnr(world: PassengerWorld, path: Path) -> None:
-    with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.DictWriter(out, PNR_HEADER)
-        writer.writeheader()
-        writer.writerows(world.pnr)
+    write_csv(path, PNR_HEADER, world.pnr)
 
 
 def write_watchlist(world: PassengerWorld, path: Path) -> None:
-    with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.DictWriter(out, WATCHLIST_HEADER)
-        writer.writeheader()
-        writer.writerows(world.watchlist)
+    write_csv(path, WATCHLIST_HEADER, world.watchlist)
 
 
 def flagged(alerts: list[Alert], detector_id: str) -> dict[str, set[str]]:

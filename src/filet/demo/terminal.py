@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 from stdnum import iso6346
 
 from filet.alerts import Alert
+from filet.demo.files import write_csv
 from filet.demo.parts import DemoInput, Expectation
 from filet.model import HandlingCode, InformationAssessment, Provenance, SourceReliability
 from filet.store.events import EVENT_TABLES
@@ -265,10 +266,7 @@ def write_events(world: TerminalWorld, path: Path) -> None:
 
 
 def write_manifests(world: TerminalWorld, path: Path) -> None:
-    with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.DictWriter(out, fieldnames=MANIFEST_HEADER)
-        writer.writeheader()
-        writer.writerows(manifest.row() for manifest in world.manifests)
+    write_csv(path, MANIFEST_HEADER, (manifest.row() for manifest in world.manifests))
 
 
 def flagged(alerts: list[Alert], detector_id: str) -> set[str]:

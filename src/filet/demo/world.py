@@ -7,7 +7,6 @@ check real output against a known truth. Each domain adds its part here.
 
 from __future__ import annotations
 
-import csv
 import json
 import random
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ import phonenumbers
 from schwifty import IBAN
 from stdnum import iso6346
 
+from filet.demo.files import write_csv
 from filet.model import model
 
 FIRST_NAMES = (
@@ -140,10 +140,7 @@ class World:
             for entity in self.entities:
                 out.write(json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n")
         ais_path = folder / "ais-marinecadastre.csv"
-        with ais_path.open("w", newline="", encoding="utf-8") as out:
-            writer = csv.DictWriter(out, fieldnames=MARINECADASTRE_COLUMNS)
-            writer.writeheader()
-            writer.writerows(self.ais_rows)
+        write_csv(ais_path, MARINECADASTRE_COLUMNS, self.ais_rows)
         return {"entities": entities_path, "ais": ais_path}
 
 

@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 from filet.alerts import Alert, Detector, Evidence, Subject, Thresholds, register, threshold
 from filet.engine import Dialect, Step
 from filet.engine.dialects import EARTH_RADIUS_M
-from filet.maritime.coast import all_ports
+from filet.maritime.coast import is_land, near_any_port
 
 DETECTOR_ID = "maritime.position_on_land"
 VERSION = "1"
@@ -38,7 +38,6 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _SAMPLE_M = 463.0  # half a GLOBE cell (30 arc-seconds of latitude, 926 m)
 _MASK = "global-land-mask 1.0.0 (GLOBE 1 km, NOAA NGDC), cells of 30 arc-seconds (926 m)"
 _EVIDENCE_ROWS = 5
-_PORT_CHUNK = 2048  # candidate positions set against every port at a time
 
 
 @dataclass(frozen=True)
@@ -92,9 +91,7 @@ def inland(lats: np.ndarray, lons: np.ndarray, margin_m: float) -> np.ndarray:
     """Whether each point is land, and so is every point of a lattice around it within
     ``margin_m`` (a square, half a mask cell apart, so that no cell it crosses is
     skipped); the lattice only grows with the margin, so a wider one never adds land."""
-    from global_land_mask import globe  # type: ignore[import-untyped]  # 1 GB: load late
-
-    found = np.asarray(globe.is_land(lats, lons), dtype=bool)
+    found = is_land(lats, lons)
     reach = int(margin_m // _SAMPLE_M)
     offsets = [k * _SAMPLE_M for k in range(-reach, reach + 1)]
     for north in offsets:
@@ -107,26 +104,8 @@ def inland(lats: np.ndarray, lons: np.ndarray, margin_m: float) -> np.ndarray:
             lat = np.clip(lats[at] + np.degrees(north / EARTH_RADIUS_M), -90.0, 90.0)
             scale = EARTH_RADIUS_M * np.maximum(np.cos(np.radians(lats[at])), 1e-6)
             lon = (lons[at] + np.degrees(east / scale) + 180.0) % 360.0 - 180.0
-            found[at] &= np.asarray(globe.is_land(lat, lon), dtype=bool)
+            found[at] &= is_land(lat, lon)
     return found
-
-
-def near_port(lats: np.ndarray, lons: np.ndarray, radius_km: float) -> np.ndarray:
-    """Whether each point lies within ``radius_km`` of a port of the UN/LOCODE list."""
-    ports = all_ports()
-    port_lats = np.radians([port.lat for port in ports])
-    port_lons = np.radians([port.lon for port in ports])
-    near = np.zeros(len(lats), dtype=bool)
-    for start in range(0, len(lats), _PORT_CHUNK):
-        phi = np.radians(lats[start : start + _PORT_CHUNK])[:, None]
-        lam = np.radians(lons[start : start + _PORT_CHUNK])[:, None]
-        chord = (
-            np.sin((port_lats - phi) / 2) ** 2
-            + np.cos(phi) * np.cos(port_lats) * np.sin((port_lons - lam) / 2) ** 2
-        )
-        metres = 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(chord)))
-        near[start : start + _PORT_CHUNK] = (metres <= radius_km * 1000).any(axis=1)
-    return near
 
 
 def table_to_alerts(rows: pa.Table, thresholds: OnLandThresholds) -> list[Alert]:
@@ -135,7 +114,8 @@ def table_to_alerts(rows: pa.Table, thresholds: OnLandThresholds) -> list[Alert]
     on_land = inland(lats, lons, thresholds.inland_margin_m)
     candidates = np.flatnonzero(on_land)
     if thresholds.port_radius_km > 0 and len(candidates):
-        harbour = near_port(lats[candidates], lons[candidates], thresholds.port_radius_km)
+        radius_m = thresholds.port_radius_km * 1000
+        harbour = near_any_port(lats[candidates], lons[candidates], radius_m)
         candidates = candidates[~harbour]
     found = rows.take(pa.array(candidates, type=pa.int64()))
     found = found.sort_by([("mmsi", "ascending"), ("ts_us", "ascending"),

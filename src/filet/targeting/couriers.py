@@ -253,22 +253,32 @@ def to_alerts(rows: list[dict[str, Any]], thresholds: CourierThresholds) -> list
     return [_alert(row, thresholds) for row in rows]
 
 
+def passenger_name(row: dict[str, Any]) -> str:
+    """Surname then given names, as the PNR gives them."""
+    return " ".join(part for part in (row["surname"], row["given_names"]) if part)
+
+
+def passenger_subjects(row: dict[str, Any]) -> tuple[Subject, ...]:
+    """The passenger by name, and the booking by its record locator when there is one."""
+    subjects = [Subject("passenger", passenger_name(row))]
+    if row["record_locator"]:
+        subjects.append(Subject("record_locator", row["record_locator"]))
+    return tuple(subjects)
+
+
 def _alert(row: dict[str, Any], thresholds: CourierThresholds) -> Alert:
     weights = thresholds.weights()
     hit = [rule for rule in RULES if row[rule]]
     points, most = int(row["points"]), sum(weights.values())
-    who = f"{row['surname']} {row['given_names']}" if row["given_names"] else row["surname"]
+    who = passenger_name(row)
     trip = f"{row['voyage']} {row['origin'] or '?'}→{row['destination'] or '?'}"
     when = f"{row['departure_ts']:%Y-%m-%d}"
     fr = "; ".join(f"{_detail(row, rule, 0)} (+{weights[rule]})" for rule in hit)
     en = "; ".join(f"{_detail(row, rule, 1)} (+{weights[rule]})" for rule in hit)
-    subjects = [Subject("passenger", who)]
-    if row["record_locator"]:
-        subjects.append(Subject("record_locator", row["record_locator"]))
     return Alert(
         detector_id=DETECTOR_ID,
         detector_version=VERSION,
-        subjects=tuple(subjects),
+        subjects=passenger_subjects(row),
         start=row["departure_ts"],
         end=row["departure_ts"],
         score=round(min(1.0, points / most), 3) if most else 1.0,

@@ -20,10 +20,15 @@ from typing import Any
 
 import pyarrow as pa
 
-from filet.alerts import Alert, Detector, Evidence, Subject, register
+from filet.alerts import Alert, Detector, Evidence, register
 from filet.engine import Dialect, Step
 from filet.targeting import learned_selection as chosen_by
-from filet.targeting.couriers import CourierThresholds, flag_steps, said_hits
+from filet.targeting.couriers import (
+    CourierThresholds,
+    flag_steps,
+    passenger_subjects,
+    said_hits,
+)
 from filet.targeting.learned_selection import Budgeted, Chosen, Draw, Words
 from filet.targeting.trust import PASSENGER_PARTIES
 
@@ -93,14 +98,10 @@ def table_to_alerts(flags: pa.Table, thresholds: PassengerSelectionThresholds) -
 
 def _alert(chosen: Chosen, draw: Draw, rules: PassengerSelectionThresholds) -> Alert:
     item, row = chosen.item, chosen.row
-    who = " ".join(part for part in (row["surname"], row["given_names"]) if part)
-    subjects = [Subject("passenger", who)]
-    if row["record_locator"]:
-        subjects.append(Subject("record_locator", row["record_locator"]))
     return Alert(
         detector_id=DETECTOR_ID,
         detector_version=VERSION,
-        subjects=tuple(subjects),
+        subjects=passenger_subjects(row),
         start=row["departure_ts"],
         end=row["departure_ts"],
         score=round(min(max(item.priority, 0.0), 1.0), 4),
