@@ -27,7 +27,7 @@ from filet.network.resolution import (
     ResolutionRecord,
     ResolutionThresholds,
     exact,
-    features,
+    feature_table,
     resolve,
     splink_api,
     status_of,
@@ -71,10 +71,9 @@ def test_splink_beats_the_exact_name_and_birth_date_rule(
 ) -> None:
     """The rule an analyst applies by hand: same folded name and same birth date."""
     by_key: dict[tuple[str, str], list[str]] = {}
-    for record in resolution_records(person_world):
-        row = features(record)
-        if row["name_sorted"] and record.birth_date:
-            by_key.setdefault((row["name_sorted"], record.birth_date), []).append(record.entity_id)
+    for row in feature_table(resolution_records(person_world)).to_pylist():
+        if row["name_sorted"] and row["birth_date"]:
+            by_key.setdefault((row["name_sorted"], row["birth_date"]), []).append(row["unique_id"])
     rule = {(a, b) if a < b else (b, a) for ids in by_key.values() for a, b in combinations(ids, 2)}
     _, rule_recall = _scores(rule, person_world.true_pairs)
     merged = {(c.entity_a, c.entity_b) for c in scored if c.probability >= 0.99}
